@@ -1,0 +1,5 @@
+import sys
+
+from nndraw.cli import main
+
+sys.exit(main())

@@ -1,0 +1,57 @@
+"""numpy or cupy, chosen once per network; the one place that knows whether a GPU is usable.
+
+Every array operation in the core goes through the module returned by `array_module`, so the
+same code runs on the CPU and the GPU. Only `to_host` brings arrays back to numpy.
+"""
+
+import functools
+
+import numpy as np
+
+from nndraw.errors import DeviceError
+
+DEVICES = ("cpu", "gpu")
+
+
+@functools.cache
+def gpu_unavailable_reason():
+    """None when cupy can allocate on a GPU, else a sentence saying why it cannot."""
+    try:
+        import cupy
+    except ImportError:
+        return "cupy is not installed (pip install 'nndraw[gpu]')"
+    except Exception as exc:  # a broken CUDA install can fail in many ways at import
+        return f"cupy failed to import: {exc}"
+    try:
+        if not cupy.is_available():
+            return "cupy is installed but sees no usable CUDA GPU"
+        cupy.zeros(1).sum().item()  # a real allocation and kernel launch
+    except Exception as exc:
+        return f"the GPU cannot be used: {exc}"
+    return None
+
+
+def gpu_available():
+    return gpu_unavailable_reason() is None
+
+
+def array_module(device):
+    """The array module for 'cpu' (numpy) or 'gpu' (cupy); DeviceError with the reason if not."""
+    if device == "cpu":
+        return np
+    if device != "gpu":
+        raise DeviceError(f"unknown device {device!r}: choose 'cpu' or 'gpu'")
+    reason = gpu_unavailable_reason()
+    if reason:
+        raise DeviceError(f"the GPU is not available: {reason}")
+    import cupy
+
+    return cupy
+
+
+def to_host(array):
+    """A numpy copy (or the array itself when it already lives on the host)."""
+    if isinstance(array, np.ndarray):
+        return array
+    get = getattr(array, "get", None)
+    return get() if get is not None else np.asarray(array)

@@ -1,0 +1,82 @@
+"""Training and test sets as arrays: the bundled MNIST, Fashion-MNIST, or any IDX folder."""
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from nndraw.data.idx import read_idx
+from nndraw.errors import DataFileError
+from nndraw.paths import resource_path
+
+FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+DIGIT_CLASSES = tuple(str(d) for d in range(10))
+FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                   "Sneaker", "Bag", "Ankle boot")
+
+
+class Split(NamedTuple):
+    """One image per row of `images` (float32 in [0, 1], ink = 1) and integer `labels`.
+    A Split unpacks as (X, y), the form `Network.SGD` and `evaluate` take directly."""
+
+    images: np.ndarray
+    labels: np.ndarray
+
+    def subset(self, n):
+        return Split(self.images[:n], self.labels[:n])
+
+
+def _find(folder, prefix, kind):
+    """The file for e.g. prefix 'train', kind 'images', whatever its spelling (.gz or not,
+    '-idx3-ubyte' or '.idx3-ubyte')."""
+    matches = sorted(p for p in folder.glob(f"{prefix}*{kind}*")
+                     if "idx" in p.name and p.is_file())
+    if not matches:
+        raise DataFileError(f"{folder}: no {prefix} {kind} file "
+                            f"(expected e.g. {prefix}-{kind}-idx{3 if kind == 'images' else 1}"
+                            "-ubyte.gz)")
+    return matches[0]
+
+
+def _load_split(folder, prefix):
+    images_path, labels_path = _find(folder, prefix, "images"), _find(folder, prefix, "labels")
+    images, labels = read_idx(images_path), read_idx(labels_path)
+    if images.ndim != 3 or images.dtype != np.uint8:
+        raise DataFileError(f"{images_path.name}: expected unsigned-byte images (n x rows x "
+                            f"columns), found {images.dtype} of shape {images.shape}")
+    if labels.ndim != 1:
+        raise DataFileError(f"{labels_path.name}: expected a list of labels, found shape "
+                            f"{labels.shape}")
+    if len(images) != len(labels):
+        raise DataFileError(f"{images_path.name} holds {len(images)} images but "
+                            f"{labels_path.name} holds {len(labels)} labels")
+    flat = images.reshape(len(images), -1).astype(np.float32)
+    flat *= np.float32(1 / 255)
+    return Split(flat, labels.astype(np.int64))
+
+
+def load_idx_folder(folder):
+    """(train, test) Splits from a folder holding the four MNIST-style IDX files."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataFileError(f"{folder}: no such folder")
+    train, test = _load_split(folder, "train"), _load_split(folder, "t10k")
+    if train.images.shape[1] != test.images.shape[1]:
+        raise DataFileError(f"{folder}: training and test images differ in size")
+    return train, test
+
+
+def load_mnist(folder=None):
+    """(train, test) as Splits: the bundled MNIST (60,000 + 10,000 digits), or `folder`."""
+    return load_idx_folder(folder if folder is not None else resource_path("mnist"))
+
+
+def load_fashion_mnist(folder=FASHION_DIR):
+    """Fashion-MNIST where Debian's dataset-fashion-mnist package puts it (or `folder`)."""
+    return load_idx_folder(os.fspath(folder))
+
+
+def class_names(folder=None):
+    """Names for the ten classes: clothing for Fashion-MNIST, digits otherwise."""
+    return FASHION_CLASSES if folder and "fashion" in str(folder).lower() else DIGIT_CLASSES

@@ -1,0 +1,126 @@
+"""IDX files: what MNIST ships reads back exactly; anything malformed is named and refused."""
+
+import gzip
+import hashlib
+import time
+
+import numpy as np
+import pytest
+
+from nndraw.data.datasets import load_idx_folder, load_mnist
+from nndraw.data.idx import read_idx, write_idx
+from nndraw.errors import DataFileError
+from nndraw.paths import resource_path
+
+RAW_MD5 = {"train-images-idx3-ubyte.gz": "6bbc9ace898e44ae57da46a324031adb",
+           "t10k-images-idx3-ubyte.gz": "2646ac647ad5339dbf082846283269ea"}
+
+
+@pytest.mark.parametrize("name", sorted(RAW_MD5))
+def test_bundled_mnist_is_the_canonical_file(name):
+    with gzip.open(resource_path("mnist", name)) as f:
+        assert hashlib.md5(f.read()).hexdigest() == RAW_MD5[name]
+
+
+def test_load_mnist_returns_arrays_ready_for_training(mnist):
+    train, test = mnist
+    assert train.images.shape == (60000, 784) and test.images.shape == (10000, 784)
+    assert train.images.dtype == np.float32
+    assert 0.0 == train.images.min() and train.images.max() == 1.0
+    assert train.labels.shape == (60000,) and set(np.unique(test.labels)) == set(range(10))
+    x, y = train  # unpacks as (X, y), the form SGD takes
+    assert x is train.images and y is train.labels
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+def test_round_trip(tmp_path, suffix):
+    array = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    write_idx(tmp_path / f"a{suffix}", array)
+    back = read_idx(tmp_path / f"a{suffix}")
+    assert back.dtype == np.uint8 and np.array_equal(back, array)
+
+
+def test_other_types_round_trip(tmp_path):
+    for dtype in (np.int16, np.int32, np.float32, np.float64, np.int8):
+        array = np.arange(-3, 3, dtype=dtype).reshape(2, 3)
+        write_idx(tmp_path / "x", array)
+        np.testing.assert_array_equal(read_idx(tmp_path / "x"), array)
+
+
+def header(dims, code=0x08):
+    return bytes([0, 0, code, len(dims)]) + np.array(dims, ">u4").tobytes()
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "bad magic number empty"),
+    (b"\x89PNG\r\n\x1a\n....", "not an IDX file"),
+    (bytes([0, 0, 0x07, 1, 0, 0, 0, 1, 5]), "bad magic"),
+    (header([10, 28, 28])[:9], "truncated IDX header"),
+    (header([10, 28, 28]) + bytes(100), "truncated: expected 7840 bytes"),
+    (header([2]) + bytes(3), "data after"),
+    (header([1_000_000_000, 28, 28]), "more than nndraw reads"),
+])
+def test_malformed_files_are_refused_by_name(tmp_path, content, message):
+    for name, data in (("bad-idx3-ubyte", content), ("bad-idx3-ubyte.gz", gzip.compress(content))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(DataFileError, match=message) as info:
+            read_idx(path)
+        assert name in str(info.value)
+
+
+def test_a_billion_image_header_is_refused_before_allocating(tmp_path):
+    path = tmp_path / "huge-idx3-ubyte"
+    path.write_bytes(header([1_000_000_000, 28, 28]) + bytes(1000))
+    start = time.perf_counter()
+    with pytest.raises(DataFileError, match="more than nndraw reads"):
+        read_idx(path)
+    assert time.perf_counter() - start < 1.0  # generous: refusal must not read or allocate
+
+
+def test_corrupt_gzip_stream_is_refused(tmp_path):
+    path = tmp_path / "broken-idx1-ubyte.gz"
+    path.write_bytes(gzip.compress(header([100]) + bytes(100))[:25])
+    with pytest.raises(DataFileError, match="broken-idx1-ubyte.gz"):
+        read_idx(path)
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(DataFileError, match="no such file"):
+        read_idx(tmp_path / "nothing")
+    with pytest.raises(DataFileError, match="is a folder"):
+        read_idx(tmp_path)
+    with pytest.raises(DataFileError, match="no such folder"):
+        load_mnist(tmp_path / "nowhere")
+    with pytest.raises(DataFileError, match="no train images file"):
+        load_mnist(tmp_path)
+
+
+def write_set(folder, n_train=20, n_train_labels=20, image_shape=(28, 28)):
+    folder.mkdir(exist_ok=True)
+    write_idx(folder / "train-images-idx3-ubyte", np.zeros((n_train, *image_shape), np.uint8))
+    write_idx(folder / "train-labels-idx1-ubyte", np.zeros(n_train_labels, np.uint8))
+    write_idx(folder / "t10k-images-idx3-ubyte.gz", np.zeros((5, *image_shape), np.uint8))
+    write_idx(folder / "t10k-labels-idx1-ubyte.gz", np.zeros(5, np.uint8))
+
+
+def test_any_folder_of_four_idx_files_loads(tmp_path):
+    write_set(tmp_path / "set")
+    train, test = load_idx_folder(tmp_path / "set")
+    assert train.images.shape == (20, 784) and test.images.shape == (5, 784)
+
+
+def test_label_count_mismatch_names_both_files(tmp_path):
+    write_set(tmp_path / "set", n_train_labels=19)
+    with pytest.raises(DataFileError,
+                       match="train-images-idx3-ubyte holds 20 images but "
+                             "train-labels-idx1-ubyte holds 19 labels"):
+        load_idx_folder(tmp_path / "set")
+
+
+def test_labels_given_as_images_are_refused(tmp_path):
+    folder = tmp_path / "set"
+    write_set(folder)
+    write_idx(folder / "train-labels-idx1-ubyte", np.zeros((20, 2, 2), np.uint8))
+    with pytest.raises(DataFileError, match="expected a list of labels"):
+        load_idx_folder(folder)

@@ -1,0 +1,77 @@
+"""The shared training loop: evaluations, progress, stopping, schedules, validation."""
+
+import threading
+
+import pytest
+
+from nndraw.errors import ConfigError, DivergedError
+from nndraw.training import trainer
+from nndraw.training.config import PRESETS, TrainConfig, preset
+
+
+def small(**changes):
+    return preset("default", **{"sizes": (784, 16, 10), "epochs": 2, **changes}).validated()
+
+
+def test_evaluates_several_times_per_epoch_and_fully_at_each_end(mnist):
+    config = small()
+    train, test = mnist[0].subset(4000), mnist[1].subset(800)
+    events = list(trainer.run(trainer.build_network(config), config, train, test,
+                              evals_per_epoch=4, subset=200))
+    evaluations = [e for e in events if isinstance(e, trainer.Evaluation)]
+    assert [e.epoch for e in evaluations] == pytest.approx(
+        [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0], abs=0.01)
+    assert [e.total for e in evaluations] == [200, 200, 200, 800] * 2
+    assert [e.complete for e in evaluations] == [False, False, False, True] * 2
+    assert evaluations[-1].accuracy > 0.8
+    progress = [e for e in events if isinstance(e, trainer.Progress)]
+    assert progress[-1].fraction == 1.0
+
+
+def test_stop_ends_the_run_within_a_batch_keeping_what_was_learned(mnist):
+    config = small(epochs=50)
+    net = trainer.build_network(config)
+    before = net.weights[0].copy()
+    stop = threading.Event()
+    seen = 0
+    for event in trainer.run(net, config, mnist[0], mnist[1], stop=stop, progress_interval=0):
+        seen += 1
+        if seen == 20:
+            stop.set()
+    assert seen == 20  # nothing after the stop
+    assert (net.weights[0] != before).any()
+
+
+def test_linear_schedule_falls_to_zero():
+    config = TrainConfig(epochs=4, eta=0.4, schedule="linear")
+    assert [config.eta_at(j) for j in range(4)] == pytest.approx([0.4, 0.3, 0.2, 0.1])
+    assert TrainConfig(schedule="constant", eta=0.4).eta_at(3) == 0.4
+
+
+def test_divergence_is_raised_from_the_run(mnist):
+    config = small(eta=1e30)
+    with pytest.raises(DivergedError, match="smaller learning rate"):
+        list(trainer.run(trainer.build_network(config), config, mnist[0].subset(1000),
+                         mnist[1].subset(100)))
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"eta": -1.0}, "must be positive"),
+    ({"sizes": "784,abc,10"}, "whole numbers"),
+    ({"momentum": 1.5}, "momentum"),
+    ({"lmbda": -1.0}, "cannot be negative"),
+    ({"activation": "swish"}, "unknown activation"),
+    ({"device": "tpu"}, "unknown device"),
+    ({"seed": -4}, "seed"),
+])
+def test_invalid_settings_are_refused(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        preset("default", **changes).validated()
+
+
+def test_presets():
+    assert PRESETS["nielsen"].sizes == (784, 30, 10) and PRESETS["nielsen"].eta == 3.0
+    with pytest.raises(ConfigError, match="unknown preset"):
+        preset("fastest")
+    config = PRESETS["default"]
+    assert TrainConfig.from_dict(config.to_dict()).validated() == config.validated()
