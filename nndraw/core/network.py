@@ -262,9 +262,9 @@ class Network:
         if index is None:
             rows[...] = x
             buf.targets[...] = y
-        elif xp is np:
-            xp.take(x, index, axis=0, out=rows)
-            xp.take(y, index, axis=1, out=buf.targets)
+        elif xp is np:  # the methods: np.take's wrapper costs as much as the copy here
+            x.take(index, axis=0, out=rows)
+            y.take(index, axis=1, out=buf.targets)
         else:  # cupy: plain fancy indexing, the most portable form
             rows[...] = x[index]
             buf.targets[...] = y[:, index]

@@ -1,0 +1,106 @@
+"""Make docs/screenshots/window.png: the real window, a digit drawn with real mouse events,
+and a short run (two epochs) so the curves climb. Runs offscreen:
+
+    QT_QPA_PLATFORM=offscreen python docs/screenshots/make_screenshots.py [--dark]
+"""
+
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QMouseEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def send_mouse(widget, kind, pos, button, buttons):
+    point = QPointF(pos)
+    event = QMouseEvent(kind, point, widget.mapToGlobal(point), button, buttons,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def draw_stroke(widget, points):
+    left = Qt.MouseButton.LeftButton
+    send_mouse(widget, QMouseEvent.Type.MouseButtonPress, points[0], left, left)
+    for p in points[1:]:
+        send_mouse(widget, QMouseEvent.Type.MouseMove, p, Qt.MouseButton.NoButton, left)
+    send_mouse(widget, QMouseEvent.Type.MouseButtonRelease, points[-1], left,
+               Qt.MouseButton.NoButton)
+
+
+def three(canvas):
+    """Points of a handwritten 3, in the canvas' own coordinates."""
+    side = min(canvas.width(), canvas.height())
+    ox, oy = (canvas.width() - side) / 2, (canvas.height() - side) / 2
+    points = []
+    for lobe, (cy, start, end) in enumerate(((0.34, -150, 90), (0.64, -90, 150))):
+        for i in range(40):
+            a = math.radians(start + (end - start) * i / 39)
+            r = 0.15 if lobe == 0 else 0.17
+            points.append(QPoint(int(ox + side * (0.50 + r * math.cos(a))),
+                                 int(oy + side * (cy + r * math.sin(a)))))
+    return points
+
+
+def dark_palette():
+    """A dark palette like the ones desktops hand to Qt apps, to check the window follows it."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in ((roles.Window, "#2b2d31"), (roles.WindowText, "#e6e6e6"),
+                         (roles.Base, "#1f2023"), (roles.AlternateBase, "#2b2d31"),
+                         (roles.Text, "#e6e6e6"), (roles.Button, "#36383d"),
+                         (roles.ButtonText, "#e6e6e6"), (roles.Highlight, "#3d8ee8"),
+                         (roles.HighlightedText, "#ffffff"), (roles.Mid, "#4a4c52"),
+                         (roles.Midlight, "#3a3c41"), (roles.PlaceholderText, "#9a9ca3")):
+        palette.setColor(role, QColor(colour))
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#74767c"))
+    return palette
+
+
+def main():
+    settings_dir = tempfile.mkdtemp(prefix="nndraw-screens-")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+    sys.path.insert(0, str(HERE.parents[1]))
+    from nndraw.data.datasets import load_mnist
+    from nndraw.gui.app import application
+    from nndraw.gui.main_window import MainWindow
+
+    app = application()
+    dark = "--dark" in sys.argv
+    if dark:
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    train, test = load_mnist()
+    window = MainWindow(data=(train, test))
+    window.resize(1100, 880)
+    window.show()
+    app.processEvents()
+    draw_stroke(window.canvas, three(window.canvas))
+    window.panel.epochs_spin.setValue(2)
+    window.panel.train_button.click()
+    deadline = time.monotonic() + 120
+    while window.is_training() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    window.shutdown_training()
+    for _ in range(5):
+        app.processEvents()
+    window.grab().save(str(HERE / ("window-dark.png" if dark else "window.png")))
+    window.close()
+    QCoreApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""A message line at the top of the window, so errors stay in view without a modal dialog
+that would block the person (and the tests) until dismissed."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
+
+
+class MessageBanner(QFrame):
+    """A dismissible line at the top of the window: errors stay visible without blocking."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("messageBanner")
+        self.text = QLabel()
+        self.text.setObjectName("messageText")
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 8, 8)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, text, error=True):
+        colour = "#d64541" if error else "palette(highlight)"
+        self.setStyleSheet(f"QFrame#messageBanner {{ border: 1px solid {colour}; "
+                           f"border-radius: 8px; background: palette(base); }}")
+        self.text.setText(text)
+        self.show()

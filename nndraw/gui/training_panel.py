@@ -1,0 +1,277 @@
+"""The hyperparameters of a run, the device, Train / Stop and the progress of the run.
+
+The panel only *asks* for a run: it turns its fields into a validated TrainConfig and emits
+it, or shows the reason (TrainConfig.validated's ConfigError) inline and starts nothing.
+
+Signals
+    train_requested(object)  a validated TrainConfig
+    stop_requested()
+"""
+
+import dataclasses
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout,
+                               QWidget)
+
+from nndraw.core.backend import gpu_unavailable_reason
+from nndraw.core.functions import ACTIVATIONS, COSTS, OUTPUTS
+from nndraw.errors import ConfigError
+from nndraw.training.config import PRESETS
+
+PRESET_TITLES = {"default": "Default (ReLU, best in minutes)", "nielsen": "Nielsen, chapter 1"}
+INPUTS, CLASSES = 784, 10
+
+
+def _duration(seconds):
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds:02d} s"
+
+
+class TrainingPanel(QWidget):
+    """Fields for every setting of a run (the `default` preset to begin with)."""
+
+    train_requested = Signal(object)
+    stop_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._base = PRESETS["default"]     # the preset's settings the panel has no field for
+        self.preset_combo = self._combo("presetCombo", {k: PRESET_TITLES.get(k, k)
+                                                        for k in PRESETS})
+        self.hidden_edit = self._line("hiddenEdit", "e.g. 256 or 100, 30",
+                                      "Widths of the hidden layers, separated by commas; "
+                                      "784 inputs and 10 outputs are added")
+        self.activation_combo = self._combo("activationCombo", {k: k for k in ACTIVATIONS})
+        self.output_combo = self._combo("outputCombo", {k: k for k in OUTPUTS})
+        self.cost_combo = self._combo("costCombo", {k: k for k in COSTS})
+        self.eta_edit = self._line("etaEdit", "learning rate", "Learning rate η")
+        self.batch_spin = self._spin("batchSpin", 1, 60000, "Examples per mini-batch")
+        self.epochs_spin = self._spin("epochsSpin", 1, 1000, "Passes over the training set")
+        self.lmbda_edit = self._line("lmbdaEdit", "0 for none", "L2 regularisation λ")
+        self.momentum_edit = self._line("momentumEdit", "0 to below 1", "Momentum, 0 for none")
+        self.device_combo = self._combo("deviceCombo", {"cpu": "CPU", "gpu": "GPU (CUDA)"})
+        self._set_gpu_state(gpu_unavailable_reason())
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("configError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #d64541;")
+        self.error_label.hide()
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("progressBar")
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setFormat("Ready")
+
+        self.train_button = QPushButton("Train")
+        self.train_button.setObjectName("trainButton")
+        self.train_button.setToolTip("Train a fresh network on MNIST (Ctrl+Return)")
+        self.train_button.setDefault(True)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setToolTip("Stop after the current mini-batch, keeping what was "
+                                    "learned (Ctrl+.)")
+        self.stop_button.setEnabled(False)
+        for button in (self.train_button, self.stop_button):
+            button.setMinimumHeight(32)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(6)
+        self.data_label = QLabel("MNIST: 60,000 training and 10,000 test digits")
+        self.data_label.setObjectName("dataLabel")
+        self.data_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        form.addRow("Data", self.data_label)
+        form.addRow("Preset", self.preset_combo)
+        form.addRow("Hidden layers", self.hidden_edit)
+        form.addRow("Activation", self._pair(self.activation_combo, "Output", self.output_combo))
+        form.addRow("Cost", self.cost_combo)
+        form.addRow("Learning rate η", self._pair(self.eta_edit, "Batch", self.batch_spin))
+        form.addRow("Epochs", self._pair(self.epochs_spin, "L2 λ", self.lmbda_edit))
+        form.addRow("Momentum", self._pair(self.momentum_edit, "Device", self.device_combo))
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        buttons.addWidget(self.train_button)
+        buttons.addWidget(self.stop_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+
+        layout.addWidget(self.progress_bar)
+        layout.addLayout(buttons)
+
+        self.set_config(PRESETS["default"])
+        self.preset_combo.activated.connect(self._on_preset_chosen)
+        self.train_button.clicked.connect(self._on_train_clicked)
+        self.stop_button.clicked.connect(self.stop_requested)
+
+    # ------------------------------------------------------------------ building
+    def _combo(self, name, items):
+        combo = QComboBox()
+        combo.setObjectName(name)
+        for key, title in items.items():
+            combo.addItem(title, key)
+        return combo
+
+    def _line(self, name, placeholder, tip):
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        edit.setToolTip(tip)
+        edit.textEdited.connect(self._on_edited)
+        return edit
+
+    def _spin(self, name, low, high, tip):
+        spin = QSpinBox()
+        spin.setObjectName(name)
+        spin.setRange(low, high)
+        spin.setToolTip(tip)
+        spin.setAccelerated(True)
+        return spin
+
+    @staticmethod
+    def _pair(first, label, second):
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(first, 1)
+        caption = QLabel(label)
+        caption.setForegroundRole(QPalette.ColorRole.WindowText)
+        layout.addWidget(caption)
+        layout.addWidget(second, 1)
+        return row
+
+    def _set_gpu_state(self, reason):
+        item = self.device_combo.model().item(1)
+        if reason is None:
+            item.setEnabled(True)
+            item.setToolTip("Train on the GPU with cupy")
+            self.device_combo.setToolTip("Where the training runs")
+        else:
+            item.setEnabled(False)
+            item.setToolTip(f"GPU unavailable: {reason}")
+            self.device_combo.setToolTip(f"GPU unavailable: {reason}")
+            self.device_combo.setCurrentIndex(0)
+
+    # ------------------------------------------------------------------ settings
+    @staticmethod
+    def _select(combo, key):
+        index = combo.findData(key)
+        if index >= 0 and combo.model().item(index).isEnabled():
+            combo.setCurrentIndex(index)
+
+    def set_config(self, config, preset_name=None):
+        """Show `config` in the fields (and remember its settings that have no field)."""
+        self._base = config
+        if preset_name is not None:
+            self._select(self.preset_combo, preset_name)
+        self.hidden_edit.setText(", ".join(str(s) for s in tuple(config.sizes)[1:-1]))
+        self._select(self.activation_combo, config.activation)
+        self._select(self.output_combo, config.output)
+        self._select(self.cost_combo, config.cost)
+        self.eta_edit.setText(f"{config.eta:g}")
+        self.batch_spin.setValue(int(config.mini_batch_size))
+        self.epochs_spin.setValue(int(config.epochs))
+        self.lmbda_edit.setText(f"{config.lmbda:g}")
+        self.momentum_edit.setText(f"{config.momentum:g}")
+        self._select(self.device_combo, config.device)
+        self._on_edited()
+
+    def preset_name(self):
+        return self.preset_combo.currentData()
+
+    def config(self):
+        """The validated TrainConfig the fields describe; ConfigError with the reason if not."""
+        text = self.hidden_edit.text().replace(";", ",").strip().strip(",")
+        hidden = []
+        for part in (p.strip() for p in text.split(",")) if text else ():
+            if not part.isdigit() or int(part) < 1:
+                raise ConfigError(f"hidden layer sizes must be positive whole numbers "
+                                  f"separated by commas, not {self.hidden_edit.text()!r}")
+            hidden.append(int(part))
+        config = dataclasses.replace(
+            self._base, sizes=(INPUTS, *hidden, CLASSES),
+            activation=self.activation_combo.currentData(),
+            output=self.output_combo.currentData(), cost=self.cost_combo.currentData(),
+            eta=self._number(self.eta_edit, "the learning rate η"),
+            mini_batch_size=self.batch_spin.value(), epochs=self.epochs_spin.value(),
+            lmbda=self._number(self.lmbda_edit, "L2 λ"),
+            momentum=self._number(self.momentum_edit, "momentum"),
+            device=self.device_combo.currentData())
+        return config.validated()
+
+    @staticmethod
+    def _number(edit, name):
+        text = edit.text().strip()
+        try:
+            return float(text)
+        except ValueError:
+            raise ConfigError(f"{name} must be a number, not {text!r}") from None
+
+    # ------------------------------------------------------------------ running
+    def set_running(self, running):
+        self.train_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        for widget in (self.preset_combo, self.hidden_edit, self.activation_combo,
+                       self.output_combo, self.cost_combo, self.eta_edit, self.batch_spin,
+                       self.epochs_spin, self.lmbda_edit, self.momentum_edit, self.device_combo):
+            widget.setEnabled(not running)
+        if running:
+            self.progress_bar.setRange(0, 0)        # busy until the first progress report
+            self.progress_bar.setFormat("Starting…")
+
+    def show_busy(self, text):
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setFormat(text)
+
+    def show_progress(self, progress):
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(int(1000 * progress.fraction))
+        left = progress.remaining
+        eta = f" · about {_duration(left)} left" if left is not None else ""
+        self.progress_bar.setFormat(f"Epoch {min(progress.epoch + 1, progress.epochs)} of "
+                                    f"{progress.epochs}{eta}")
+
+    def show_done(self, text, fraction=None):
+        self.progress_bar.setRange(0, 1000)
+        if fraction is not None:
+            self.progress_bar.setValue(int(1000 * fraction))
+        self.progress_bar.setFormat(text)
+
+    def show_error(self, message):
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+
+    # ------------------------------------------------------------------ slots
+    def _on_preset_chosen(self, _index):
+        device = self.device_combo.currentData()
+        self.set_config(dataclasses.replace(PRESETS[self.preset_name()], device=device))
+
+    def _on_edited(self, _text=None):
+        self.show_error("")
+
+    def _on_train_clicked(self):
+        try:
+            config = self.config()
+        except ConfigError as exc:
+            self.show_error(str(exc))
+            return
+        self.show_error("")
+        self.train_requested.emit(config)
