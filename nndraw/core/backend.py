@@ -4,6 +4,7 @@ Every array operation in the core goes through the module returned by `array_mod
 same code runs on the CPU and the GPU. Only `to_host` brings arrays back to numpy.
 """
 
+import contextlib
 import functools
 
 import numpy as np
@@ -55,3 +56,32 @@ def to_host(array):
         return array
     get = getattr(array, "get", None)
     return get() if get is not None else np.asarray(array)
+
+
+# A matrix product below this many multiply-adds runs faster on one BLAS thread: waking a
+# second thread for every small product of a mini-batch costs more than it saves (measured
+# in benchmarks/bench_training.py: [784, 100, 10] at batch 10 trains ~2x faster on one thread).
+SMALL_PRODUCT = 4_000_000
+
+
+@functools.cache
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def blas_threads_for(largest_product):
+    """1 for products too small to share between threads, else None (the BLAS default)."""
+    return 1 if largest_product < SMALL_PRODUCT else None
+
+
+@contextlib.contextmanager
+def blas_threads(count):
+    """Run the block with numpy's BLAS limited to `count` threads (None: unchanged).
+    The limit is process-wide, so it is set once per epoch, not per mini-batch."""
+    if count is None:
+        yield
+        return
+    with _blas_controller().limit(limits=count, user_api="blas"):
+        yield

@@ -365,7 +365,10 @@ class Network:
             self._velocity = [xp.zeros_like(p) for p in self._params]
         decay = 1.0 - eta * lmbda / n
         pending = 0.0
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:])) * mini_batch_size
+        threads = backend.blas_threads_for(largest) if xp is np else None
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
+                backend.blas_threads(threads):
             for batch, start in enumerate(range(0, n, mini_batch_size)):
                 index = order[start:start + mini_batch_size]
                 buf = self._load_batch(x, y, index)
