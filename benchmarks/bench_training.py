@@ -191,7 +191,8 @@ def machine():
     except (OSError, StopIteration):
         pass
     blas = {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")}
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, env {blas or 'no OPENBLAS_* set'}"
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"env {blas or 'no OPENBLAS_* set'}")
 
 
 def main():
@@ -237,11 +238,11 @@ def main():
              f"{'floor':>9}   {'seed/nn':>8}{'torch/nn':>9}{'nn/floor':>9}"
     print(header)
     print("-" * len(header))
-    for name, seconds, correct in rows:
-        def cell(c):
+    for name, seconds, _ in rows:
+        def cell(c, seconds=seconds):
             return f"{seconds[c]:>9.3f}" if c in seconds else f"{'':>9}"
 
-        def ratio(a, b):
+        def ratio(a, b, seconds=seconds):
             return f"{seconds[a] / seconds[b]:>8.2f}x" if a in seconds and b in seconds \
                 else f"{'':>9}"
 

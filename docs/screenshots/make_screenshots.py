@@ -1,7 +1,9 @@
 """Make docs/screenshots/window.png: the real window, a digit drawn with real mouse events,
-and a short run (two epochs) so the curves climb. Runs offscreen:
+and a short run (two epochs) so the curves climb. With --views, one picture per "look inside"
+view instead (stages, hidden units, confusion + gallery, teaching and the personal set).
+Runs offscreen:
 
-    QT_QPA_PLATFORM=offscreen python docs/screenshots/make_screenshots.py [--dark]
+    QT_QPA_PLATFORM=offscreen python docs/screenshots/make_screenshots.py [--dark | --views]
 """
 
 import math
@@ -13,6 +15,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import numpy as np  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -68,6 +71,72 @@ def dark_palette():
     return palette
 
 
+def wait_for(app, window, seconds=180):
+    deadline = time.monotonic() + seconds
+    while window.is_training() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    window.shutdown_training()
+    for _ in range(5):
+        app.processEvents()
+
+
+def seven(canvas, slant=0.0, bar=0.0):
+    """Points of a handwritten 7 with a crossbar, a little different for each slant."""
+    side = min(canvas.width(), canvas.height())
+    ox, oy = (canvas.width() - side) / 2, (canvas.height() - side) / 2
+    top = [(0.30 + 0.4 * i / 20, 0.25 + bar * i / 20) for i in range(21)]
+    down = [(0.70 - (0.28 + slant) * i / 30, 0.25 + bar + 0.55 * i / 30) for i in range(1, 31)]
+    return [QPoint(int(ox + side * x), int(oy + side * y)) for x, y in top + down]
+
+
+def views(app, window):
+    """One PNG per view of the network's insides."""
+    card = window.prediction.parentWidget()
+    draw_stroke(window.canvas, three(window.canvas))
+    app.processEvents()
+    card.grab().save(str(HERE / "stages.png"))
+
+    learning = window.tabs.parentWidget()
+    window.tabs.setCurrentWidget(window.hidden_units)
+    app.processEvents()
+    view = window.hidden_units
+    view.hover_unit(37)
+    app.processEvents()
+    learning.grab().save(str(HERE / "hidden-units.png"))
+
+    window.tabs.setCurrentWidget(window.confusion)
+    window.measure_model()
+    wait_for(app, window)
+    panel = window.confusion
+    mistakes = panel.matrix.counts * (1 - np.eye(10, dtype=int))
+    row, col = divmod(int(mistakes.argmax()), 10)
+    panel.matrix.selected = (row, col)
+    panel.show_cell(row, col)
+    panel.gallery.setCurrentRow(0)
+    app.processEvents()
+    learning.grab().save(str(HERE / "confusion.png"))
+
+    # Teach: keep a few sevens the model finds hard, then fine-tune on them.
+    window.canvas.clear()
+    for i, (slant, bar) in enumerate(((0.0, 0.0), (0.08, 0.05), (-0.05, 0.1), (0.12, 0.0),
+                                      (0.02, 0.12), (0.1, 0.08), (-0.08, 0.02))):
+        draw_stroke(window.canvas, seven(window.canvas, slant, bar))
+        draw_stroke(window.canvas, [QPoint(p.x(), p.y()) for p in seven(window.canvas)[8:14]])
+        window.keep_drawing(7)
+    draw_stroke(window.canvas, seven(window.canvas, 0.05, 0.04))
+    window.tabs.setCurrentWidget(window.plot)
+    window.teach()
+    wait_for(app, window)
+    window.grab().save(str(HERE / "teach.png"))
+    window.show_personal_set()
+    app.processEvents()
+    window._dialog.resize(620, 330)
+    app.processEvents()
+    window._dialog.grab().save(str(HERE / "personal-set.png"))
+    window._dialog.close()
+
+
 def main():
     settings_dir = tempfile.mkdtemp(prefix="nndraw-screens-")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
@@ -82,10 +151,15 @@ def main():
         app.setStyle("Fusion")
         app.setPalette(dark_palette())
     train, test = load_mnist()
-    window = MainWindow(data=(train, test))
+    window = MainWindow(data=(train, test),
+                        personal_dir=tempfile.mkdtemp(prefix="nndraw-screens-own-"))
     window.resize(1100, 880)
     window.show()
     app.processEvents()
+    if "--views" in sys.argv:
+        views(app, window)
+        window.close()
+        return 0
     draw_stroke(window.canvas, three(window.canvas))
     window.panel.epochs_spin.setValue(2)
     window.panel.train_button.click()

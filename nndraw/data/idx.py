@@ -78,6 +78,9 @@ def write_idx(path, array):
         raise ValueError(f"IDX cannot store {array.dtype}")
     header = bytes([0, 0, code, array.ndim]) + np.array(array.shape, ">u4").tobytes()
     payload = header + array.astype(_TYPES[code], copy=False).tobytes()
+    if hasattr(path, "write"):   # an open binary file, e.g. model_io.write_atomically's
+        path.write(payload)
+        return
     opener = gzip.open if os.fspath(path).endswith(".gz") else open
     with opener(path, "wb") as f:
         f.write(payload)

@@ -16,6 +16,8 @@ class AccuracyPlot(pg.PlotWidget):
 
     ACCURACY = QColor(46, 134, 222)
     COST = QColor(230, 126, 34)
+    PERSONAL = QColor(39, 174, 96)
+    COMPARE = QColor(142, 68, 173)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -24,6 +26,8 @@ class AccuracyPlot(pg.PlotWidget):
         self.setMinimumSize(300, 180)
         self.epochs, self.accuracy, self.cost = [], [], []
         self.end_epochs, self.end_accuracy = [], []
+        self.personal_epochs, self.personal = [], []     # accuracy on the person's drawings
+        self.offset = 0.0        # where a resumed run starts on the epoch axis
 
         item = self.getPlotItem()
         item.setMenuEnabled(False)
@@ -61,6 +65,12 @@ class AccuracyPlot(pg.PlotWidget):
         self.legend.addItem(self.accuracy_curve, "accuracy")
         self.legend.addItem(self.epoch_points, "all 10,000")
         self.legend.addItem(self.cost_curve, "cost")
+        self.personal_curve = item.plot([], [], pen=pg.mkPen(self.PERSONAL, width=2.5),
+                                        symbol="s", symbolSize=6, symbolBrush=self.PERSONAL,
+                                        symbolPen=None)
+        self.compare_curve = item.plot([], [], pen=pg.mkPen(self.COMPARE, width=2,
+                                                            style=Qt.PenStyle.DashLine))
+        self.compare_name = None
         self.apply_palette()
 
     def _sync_boxes(self):
@@ -86,27 +96,83 @@ class AccuracyPlot(pg.PlotWidget):
     def point_count(self):
         return len(self.epochs)
 
-    def clear_run(self, epochs=1):
-        self.epochs.clear(), self.accuracy.clear(), self.cost.clear()
-        self.end_epochs.clear(), self.end_accuracy.clear()
+    def clear_run(self, epochs=1, offset=0.0):
+        """Start a run's curves afresh, or, with `offset`, continue the ones shown (resume)."""
+        if not offset:
+            self.epochs.clear(), self.accuracy.clear(), self.cost.clear()
+            self.end_epochs.clear(), self.end_accuracy.clear()
+            self.personal_epochs.clear(), self.personal.clear()
+        self.offset = offset
         self._refresh()
-        self.getPlotItem().setXRange(0, max(epochs, 1), padding=0.02)
+        self._x_range = offset + max(epochs, 1)
+        self._fit_x()
 
-    def add(self, evaluation):
-        self.epochs.append(evaluation.epoch)
-        self.accuracy.append(100 * evaluation.accuracy)
-        self.cost.append(evaluation.cost)
-        if evaluation.complete:
-            self.end_epochs.append(evaluation.epoch)
-            self.end_accuracy.append(100 * evaluation.accuracy)
+    def add(self, evaluation, personal=None):
+        """Plot an Evaluation (and the accuracy on the person's drawings, if measured)."""
+        epoch = self.offset + evaluation.epoch
+        if not (self.epochs and epoch == self.epochs[-1]):   # a resumed run's first point
+            self.epochs.append(epoch)
+            self.accuracy.append(100 * evaluation.accuracy)
+            self.cost.append(evaluation.cost)
+            if evaluation.complete:
+                self.end_epochs.append(epoch)
+                self.end_accuracy.append(100 * evaluation.accuracy)
+        if personal is not None:
+            self.personal_epochs.append(epoch)
+            self.personal.append(100 * personal)
         self._refresh()
+
+    def set_curves(self, evaluations):
+        """Show saved evaluations (dicts from a run file) as the current run's curves."""
+        self.clear_run(max([e["epoch"] for e in evaluations], default=1))
+        for e in evaluations:
+            self.epochs.append(e["epoch"])
+            self.accuracy.append(100 * e["accuracy"])
+            self.cost.append(e["cost"])
+            if e["complete"]:
+                self.end_epochs.append(e["epoch"])
+                self.end_accuracy.append(100 * e["accuracy"])
+            if e.get("personal") is not None:
+                self.personal_epochs.append(e["epoch"])
+                self.personal.append(100 * e["personal"])
+        self._refresh()
+
+    def set_comparison(self, evaluations, name):
+        """Overlay another run's accuracy as a dashed curve (None removes it)."""
+        if self.compare_name is not None:
+            self.legend.removeItem(self.compare_curve)
+        self.compare_name = name
+        if evaluations is None:
+            self.compare_curve.setData([], [])
+        else:
+            self.compare_curve.setData([e["epoch"] for e in evaluations],
+                                       [100 * e["accuracy"] for e in evaluations])
+            self.legend.addItem(self.compare_curve, f"{name} (accuracy)")
+        self._refresh()
+        self._fit_x()
+
+    def _fit_x(self):
+        compare = self.compare_curve.getData()[0]
+        right = max([getattr(self, "_x_range", 1), *(self.epochs[-1:]),
+                     *(compare[-1:] if compare is not None and len(compare) else [])])
+        self.getPlotItem().setXRange(0, right, padding=0.02)
 
     def _refresh(self):
         self.accuracy_curve.setData(self.epochs, self.accuracy)
         self.epoch_points.setData(self.end_epochs, self.end_accuracy)
         self.cost_curve.setData(self.epochs, self.cost)
+        self.personal_curve.setData(self.personal_epochs, self.personal)
+        if self.personal and self.legend.getLabel(self.personal_curve) is None:
+            self.legend.addItem(self.personal_curve, "your drawings")
+        elif not self.personal and self.legend.getLabel(self.personal_curve) is not None:
+            self.legend.removeItem(self.personal_curve)
+        # More than three entries wrap onto a second legend row: make room for it.
+        rows = -(-len(self.legend.items) // 3)
+        self.getPlotItem().layout.setRowFixedHeight(0, 26 if rows <= 1 else 46)
         # Zoom the accuracy axis onto the climb (the first evaluation is often already 85%+).
-        low = max(0.0, min(self.accuracy) - 5) if self.accuracy else 0.0
+        compare = self.compare_curve.getData()[1]
+        shown = self.accuracy + self.personal + ([] if compare is None else list(compare))
+        low = max(0.0, min(shown) - 5) if shown else 0.0
         self.getPlotItem().setYRange(5 * math.floor(low / 5), 100, padding=0.02)
         finite = [c for c in self.cost if math.isfinite(c)]
         if finite and max(finite) > 0:

@@ -6,9 +6,19 @@ follows a light or dark desktop.
 """
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nndraw.gui.stages_view import StagesStrip
 
 BLANK = "–"
 
@@ -22,6 +32,12 @@ class ProbabilityBars(QWidget):
         self.setAccessibleName("Probability of each digit")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.probabilities = np.zeros(10)
+        self.names = tuple(str(d) for d in range(10))
+
+    def set_class_names(self, names):
+        """Label the bars with `names` (digits by default, clothing for Fashion-MNIST)."""
+        self.names = tuple(names)
+        self.update()
 
     def set_probabilities(self, probabilities):
         self.probabilities = np.zeros(10) if probabilities is None else np.asarray(probabilities)
@@ -31,7 +47,7 @@ class ProbabilityBars(QWidget):
         return QSize(260, 10 * 24)
 
     def minimumSizeHint(self):
-        return QSize(160, 10 * 14)
+        return QSize(160, 10 * 11)
 
     def paintEvent(self, event):
         painter = QPainter(self)
@@ -46,7 +62,7 @@ class ProbabilityBars(QWidget):
         other = QColor(accent)
         other.setAlphaF(0.45)
         metrics = painter.fontMetrics()
-        label_w = metrics.horizontalAdvance("0") + 10
+        label_w = max(metrics.horizontalAdvance(name) for name in self.names) + 10
         value_w = metrics.horizontalAdvance("100%") + 8
         count = len(self.probabilities)
         row = self.height() / max(count, 1)
@@ -62,7 +78,8 @@ class ProbabilityBars(QWidget):
             painter.setFont(bold)
             painter.setPen(text if digit == best else faint)
             right_middle = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            painter.drawText(QRectF(0, y, label_w - 6, row), right_middle, str(digit))
+            name = self.names[digit] if digit < len(self.names) else str(digit)
+            painter.drawText(QRectF(0, y, label_w - 6, row), right_middle, name)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(track)
             bar = QRectF(left, centre - bar_h / 2, max(right - left, 0), bar_h)
@@ -105,10 +122,24 @@ class InputPreview(QWidget):
 
 
 class PredictionView(QWidget):
-    """The right-hand panel. `show_prediction(probabilities, image)`; None means blank."""
+    """The right-hand panel. `show_prediction(probabilities, image, stages, ink)`; None means
+    blank. Below the bars, the teach row: when the network misreads a drawing, the person
+    picks the right digit and keeps it.
+
+    Signals
+        keep_requested(int)    keep the drawing as this digit
+        teach_requested()      fine-tune the network on the kept drawings
+        personal_requested()   review the kept drawings
+    """
+
+    keep_requested = Signal(int)
+    teach_requested = Signal()
+    personal_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.names = tuple(str(d) for d in range(10))
+        self.stages = StagesStrip()
         self.label = QLabel(BLANK)
         self.label.setObjectName("predictionLabel")
         self.label.setAccessibleName("Predicted digit")
@@ -144,15 +175,86 @@ class PredictionView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         layout.addLayout(top)
+        layout.addWidget(self.stages)
         layout.addWidget(self.bars, 1)
+        self.teach_bar = self._teach_bar()
 
-    def show_prediction(self, probabilities, image):
+    def _teach_bar(self):
+        """The teach row, placed by the window under the canvas, where the drawing is."""
+        self.wrong_label = QLabel("Wrong? It's a")
+        self.teach_combo = QComboBox()
+        self.teach_combo.setObjectName("teachCombo")
+        self.teach_combo.setToolTip("The digit you meant")
+        self.teach_combo.addItems([str(d) for d in range(10)])
+        self.keep_button = QToolButton(text="Keep")
+        self.keep_button.setObjectName("keepButton")
+        self.keep_button.setToolTip("Keep this drawing, as the digit chosen, in your own set")
+        self.keep_button.clicked.connect(
+            lambda: self.keep_requested.emit(self.teach_combo.currentIndex()))
+        self.personal_button = QToolButton(text="Drawings")
+        self.personal_button.setObjectName("personalButton")
+        self.personal_button.setToolTip("Your kept drawings: review, relabel, delete or "
+                                        "export them")
+        self.personal_button.clicked.connect(self.personal_requested)
+        self.teach_button = QToolButton(text="Teach")
+        self.teach_button.setObjectName("teachButton")
+        self.teach_button.setToolTip("Fine-tune the network on your drawings mixed with MNIST, "
+                                     "so it learns your hand without forgetting the rest")
+        self.teach_button.clicked.connect(self.teach_requested)
+        for button in (self.keep_button, self.personal_button, self.teach_button):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumHeight(26)
+        bar = QWidget()
+        bar.setObjectName("teachBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        row.addWidget(self.wrong_label)
+        row.addWidget(self.teach_combo)
+        row.addWidget(self.keep_button)
+        row.addStretch(1)
+        row.addWidget(self.personal_button)
+        row.addWidget(self.teach_button)
+        self.set_drawing_present(False)
+        return bar
+
+    def set_drawing_present(self, present):
+        for widget in (self.teach_combo, self.keep_button, self.wrong_label):
+            widget.setEnabled(present)
+
+    def set_personal_count(self, count):
+        self.personal_button.setText(f"Drawings ({count})")
+        self.teach_button.setEnabled(count > 0)
+
+    def set_class_names(self, names):
+        """Clothing names for Fashion-MNIST; teaching stays a digits-only affair."""
+        self.names = tuple(names)
+        self.bars.set_class_names(names)
+        digits = all(len(n) == 1 for n in names)
+        for widget in (self.wrong_label, self.teach_combo, self.keep_button,
+                       self.personal_button, self.teach_button):
+            widget.setVisible(digits)
+        font = QFont(self.label.font())
+        font.setPointSize(60 if digits else 26)
+        self.label.setFont(font)
+
+    def show_prediction(self, probabilities, image, stages=None, ink=None, hint=None):
+        """Show the reading; `hint` instead of one when the model does not fit the data."""
         self.preview.set_image(image)
+        if ink is not None:
+            self.stages.set_stages(ink, stages)
+        self.set_drawing_present(probabilities is not None)
+        if hint is not None:
+            self.bars.set_probabilities(None)
+            self.label.setText(BLANK)
+            self.confidence.setText(hint)
+            return
         self.bars.set_probabilities(probabilities)
         if probabilities is None:
             self.label.setText(BLANK)
-            self.confidence.setText("Draw a digit")
+            self.confidence.setText("Draw a digit" if len(self.names[0]) == 1 else
+                                    "Draw a piece of clothing")
             return
-        digit = int(np.argmax(probabilities))
-        self.label.setText(str(digit))
-        self.confidence.setText(f"{100 * float(probabilities[digit]):.0f}% sure")
+        best = int(np.argmax(probabilities))
+        self.label.setText(self.names[best])
+        self.confidence.setText(f"{100 * float(probabilities[best]):.0f}% sure")

@@ -6,18 +6,32 @@ it, or shows the reason (TrainConfig.validated's ConfigError) inline and starts 
 Signals
     train_requested(object)  a validated TrainConfig
     stop_requested()
+    dataset_chosen(str, object)  "mnist", "fashion" or "folder", and the folder (None: MNIST)
 """
 
 import dataclasses
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nndraw.core.backend import gpu_unavailable_reason
 from nndraw.core.functions import ACTIVATIONS, COSTS, OUTPUTS
+from nndraw.data.datasets import FASHION_DIR
 from nndraw.errors import ConfigError
 from nndraw.training.config import PRESETS
 
@@ -38,9 +52,17 @@ class TrainingPanel(QWidget):
 
     train_requested = Signal(object)
     stop_requested = Signal()
+    dataset_chosen = Signal(str, object)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, fashion_dir=FASHION_DIR):
         super().__init__(parent)
+        self.fashion_dir = Path(fashion_dir)
+        self.dataset = ("mnist", None)
+        self.dataset_combo = self._combo("datasetCombo", {"mnist": "MNIST digits (bundled)",
+                                                          "fashion": "Fashion-MNIST",
+                                                          "folder": "IDX folder…"})
+        self._set_fashion_state()
+        self.dataset_combo.activated.connect(self._on_dataset_activated)
         self._base = PRESETS["default"]     # the preset's settings the panel has no field for
         self.preset_combo = self._combo("presetCombo", {k: PRESET_TITLES.get(k, k)
                                                         for k in PRESETS})
@@ -89,10 +111,17 @@ class TrainingPanel(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(6)
-        self.data_label = QLabel("MNIST: 60,000 training and 10,000 test digits")
+        self.data_label = QLabel("60,000 training and 10,000 test digits")
         self.data_label.setObjectName("dataLabel")
+        self.data_label.setWordWrap(True)
         self.data_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        form.addRow("Data", self.data_label)
+        data_row = QWidget()
+        data_layout = QHBoxLayout(data_row)
+        data_layout.setContentsMargins(0, 0, 0, 0)
+        data_layout.setSpacing(8)
+        data_layout.addWidget(self.dataset_combo, 1)
+        data_layout.addWidget(self.data_label, 1)
+        form.addRow("Data", data_row)
         form.addRow("Preset", self.preset_combo)
         form.addRow("Hidden layers", self.hidden_edit)
         form.addRow("Activation", self._pair(self.activation_combo, "Output", self.output_combo))
@@ -157,6 +186,48 @@ class TrainingPanel(QWidget):
         layout.addWidget(caption)
         layout.addWidget(second, 1)
         return row
+
+    def _set_fashion_state(self):
+        item = self.dataset_combo.model().item(1)
+        if self.fashion_dir.is_dir():
+            item.setEnabled(True)
+            item.setToolTip(f"Zalando's clothing images, from {self.fashion_dir}")
+        else:
+            item.setEnabled(False)
+            item.setToolTip(f"Not installed: {self.fashion_dir} is missing (Debian: apt install "
+                            "dataset-fashion-mnist), or pick its folder with “IDX folder…”")
+        self.dataset_combo.model().item(2).setToolTip(
+            "Any folder holding train-images, train-labels, t10k-images and t10k-labels IDX "
+            "files (gzipped or not)")
+
+    def set_dataset(self, kind, folder=None):
+        """Choose the data to train on: "mnist", "fashion" (self.fashion_dir) or "folder"."""
+        if kind == "fashion":
+            folder = self.fashion_dir
+        self.dataset = (kind, None if kind == "mnist" else Path(folder))
+        index = self.dataset_combo.findData(kind)
+        self.dataset_combo.setCurrentIndex(index)
+        if kind == "folder":
+            self.dataset_combo.setItemText(index, f"Folder: {Path(folder).name}")
+            self.dataset_combo.setToolTip(str(folder))
+        else:
+            self.dataset_combo.setToolTip("")
+        self.data_label.setText({"mnist": "60,000 training and 10,000 test digits",
+                                 "fashion": "60,000 training and 10,000 test images"}.get(
+                                     kind, "loaded when training starts"))
+        self.dataset_chosen.emit(*self.dataset)
+
+    def _on_dataset_activated(self, index):
+        kind = self.dataset_combo.itemData(index)
+        if kind != "folder":
+            self.set_dataset(kind)
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Folder of IDX files",
+                                                  str(self.dataset[1] or Path.home()))
+        if folder:
+            self.set_dataset("folder", folder)
+        else:   # cancelled: show the data set still in use
+            self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(self.dataset[0]))
 
     def _set_gpu_state(self, reason):
         item = self.device_combo.model().item(1)
@@ -229,9 +300,10 @@ class TrainingPanel(QWidget):
     def set_running(self, running):
         self.train_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
-        for widget in (self.preset_combo, self.hidden_edit, self.activation_combo,
-                       self.output_combo, self.cost_combo, self.eta_edit, self.batch_spin,
-                       self.epochs_spin, self.lmbda_edit, self.momentum_edit, self.device_combo):
+        for widget in (self.dataset_combo, self.preset_combo, self.hidden_edit,
+                       self.activation_combo, self.output_combo, self.cost_combo, self.eta_edit,
+                       self.batch_spin, self.epochs_spin, self.lmbda_edit, self.momentum_edit,
+                       self.device_combo):
             widget.setEnabled(not running)
         if running:
             self.progress_bar.setRange(0, 0)        # busy until the first progress report

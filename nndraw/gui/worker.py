@@ -18,6 +18,7 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
+import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from nndraw.errors import NndrawError
@@ -41,6 +42,9 @@ class Snapshot:
     evaluation: object = None          # trainer.Evaluation, or None for a final snapshot
     history: list = field(default_factory=list)
     stopped: bool = False
+    probabilities: object = None       # (k, classes) for the first k test images evaluated
+    confusion: object = None           # (classes, classes) counts: true row, predicted column
+    personal: float | None = None      # accuracy on the person's held-out drawings
 
 
 class TrainingWorker(QObject):
@@ -54,12 +58,18 @@ class TrainingWorker(QObject):
     failed = Signal(str)
     finished = Signal()
 
-    def __init__(self, config, data=None, *, evals_per_epoch=10, subset=1000):
+    def __init__(self, config, data=None, *, evals_per_epoch=10, subset=1000, folder=None,
+                 start=None, personal=None, teach=None, evaluate_only=False):
         super().__init__()
         self.config = config
         self.data = data
         self.evals_per_epoch = evals_per_epoch
         self.subset = subset
+        self.folder = folder                # an IDX folder to load instead of MNIST
+        self.start = start                  # (weights, biases) to begin from, else fresh
+        self.personal = personal            # held-out Split of the person's drawings
+        self.teach = teach                  # their taught Split: fine-tune on it mixed in
+        self.evaluate_only = evaluate_only  # measure the `start` weights, train nothing
         self._stop = threading.Event()
 
     def stop(self):
@@ -85,16 +95,29 @@ class TrainingWorker(QObject):
 
     def _train(self):
         if self.data is None:
-            from nndraw.data.datasets import load_mnist
+            from nndraw.data.datasets import load_idx_folder, load_mnist
 
-            self.data = load_mnist()
+            self.data = load_mnist() if self.folder is None else load_idx_folder(self.folder)
             self.data_loaded.emit(self.data)
         if self._stop.is_set():
             return
         train, test = self.data
         network = trainer.build_network(self.config)
+        if self.start is not None:
+            network.set_parameters(*self.start)
+        if self.teach is not None:
+            from nndraw.training.teach import mixed_split
+
+            train = mixed_split(self.teach, train, np.random.default_rng(self.config.seed))
         history = []
         try:
+            if self.evaluate_only or self.teach is not None:   # where teaching starts from
+                x, labels = network.test_arrays(test)
+                correct, cost = network.measure(x, labels)
+                self._report(network, test, trainer.Evaluation(
+                    0.0, correct, len(labels), cost, float("nan"), True), history)
+            if self.evaluate_only:
+                return
             for event in trainer.run(network, self.config, train, test, stop=self._stop,
                                      evals_per_epoch=self.evals_per_epoch, subset=self.subset):
                 if isinstance(event, trainer.Progress):
@@ -102,12 +125,29 @@ class TrainingWorker(QObject):
                     continue
                 if event.complete:
                     history.append(event.record())
-                weights, biases = network.host_parameters()
-                self.evaluated.emit(Snapshot(weights, biases, event, list(history)))
+                self._report(network, test, event, history)
             weights, biases = network.host_parameters()
             self.completed.emit(Snapshot(weights, biases, None, history, self._stop.is_set()))
         finally:
             network.release_buffers()
+
+    def _report(self, network, test, evaluation, history):
+        """Emit a Snapshot with what the views need, measured here, off the GUI thread: the
+        probabilities and confusion matrix on the images just evaluated, and the accuracy on
+        the person's held-out drawings."""
+        k = evaluation.total
+        probabilities = network.predict(test.images[:k])
+        classes = probabilities.shape[1]
+        confusion = np.zeros((classes, classes), np.int64)
+        np.add.at(confusion, (test.labels[:k], probabilities.argmax(axis=1)), 1)
+        personal = None
+        if self.personal is not None and len(self.personal.labels):
+            guesses = network.predict(self.personal.images).argmax(axis=1)
+            personal = float((guesses == self.personal.labels).mean())
+        weights, biases = network.host_parameters()
+        self.evaluated.emit(Snapshot(weights, biases, evaluation, list(history),
+                                     probabilities=probabilities, confusion=confusion,
+                                     personal=personal))
 
 
 def start(worker):

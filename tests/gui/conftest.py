@@ -20,6 +20,14 @@ def private_settings(tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def personal_dir(tmp_path, monkeypatch):
+    """Keep the person's drawings in a temporary folder, never the user's app data."""
+    folder = tmp_path / "app-data"
+    monkeypatch.setenv("NNDRAW_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def no_thread_left_running():
     """Fail any test that leaves a training QThread running (and end it, so the process does
     not abort when the thread object is destroyed)."""

@@ -4,13 +4,13 @@ import statistics
 import time
 
 import numpy as np
+from gui_strokes import MOVE, PRESS, RELEASE, board_point, circle, send, vertical_line
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPointingDevice, QTabletEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from nndraw.gui.canvas import SIDE
-from gui_strokes import MOVE, PRESS, RELEASE, board_point, circle, send, vertical_line
 
 
 def digit(window):

@@ -5,6 +5,7 @@ import time
 
 import numpy as np
 import pytest
+from gui_strokes import vertical_line
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
@@ -12,7 +13,6 @@ from PySide6.QtWidgets import QPushButton
 from nndraw.core.backend import gpu_unavailable_reason
 from nndraw.gui import worker
 from nndraw.training import trainer
-from gui_strokes import vertical_line
 
 
 def configure(window, hidden="16", epochs=1, eta=None, activation=None):

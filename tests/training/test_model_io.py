@@ -65,8 +65,9 @@ def metadata(**changes):
     (lambda p: rewrite(p, meta=np.array("not json")), "not a valid nndraw model"),
     (lambda p: rewrite(p, meta=metadata(format="other")), "no nndraw metadata"),
     (lambda p: rewrite(p, meta=metadata(version=99)), "format version 99"),
-    (lambda p: rewrite(p, meta=metadata(sizes=[784, 17, 10])), "do not match layer sizes"),
-    (lambda p: rewrite(p, w0=np.full((16, 784), np.nan, np.float32)), "not finite"),
+    (lambda p: rewrite(p, meta=metadata(sizes=[784, 17, 10])),
+     r"w0 has shape \(16, 784\), expected \(17, 784\)"),
+    (lambda p: rewrite(p, w0=np.full((16, 784), np.nan, np.float32)), "not all finite"),
     (lambda p: rewrite(p, meta=metadata(options={"activation": "magic"})), "unknown activation"),
 ])
 def test_bad_files_are_refused_by_name(tmp_path, net, corrupt, message):

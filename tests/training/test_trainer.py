@@ -34,7 +34,7 @@ def test_stop_ends_the_run_within_a_batch_keeping_what_was_learned(mnist):
     before = net.weights[0].copy()
     stop = threading.Event()
     seen = 0
-    for event in trainer.run(net, config, mnist[0], mnist[1], stop=stop, progress_interval=0):
+    for _event in trainer.run(net, config, mnist[0], mnist[1], stop=stop, progress_interval=0):
         seen += 1
         if seen == 20:
             stop.set()

@@ -1,0 +1,113 @@
+"""Run files: a trained model (.npz, see model_io) with a JSON file of the same name beside it
+holding what made it: the settings, the seed, the data set and every evaluation (the curves).
+
+Reopening one restores the plot and lets training resume from its weights; the curves of a
+second run can be overlaid to compare settings. JSON, not pickle: readable and safe.
+"""
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+
+from nndraw.errors import ConfigError, ModelFileError
+from nndraw.files import write_atomically
+from nndraw.training.config import TrainConfig
+from nndraw.training.model_io import load_model, save_model
+
+FORMAT = "nndraw-run"
+VERSION = 1
+
+
+@dataclass
+class Run:
+    network: object
+    config: TrainConfig
+    evaluations: list = field(default_factory=list)  # dicts: epoch, accuracy, cost, complete
+    dataset: str = "mnist"
+    path: str = ""
+
+    @property
+    def seed(self):
+        return self.config.seed
+
+
+def paths(path):
+    """(model .npz, settings .json) for a run named by either file (or by its stem)."""
+    stem = os.path.splitext(os.fspath(path))[0]
+    return stem + ".npz", stem + ".json"
+
+
+def save_run(path, network, config, evaluations, dataset="mnist"):
+    """Write the model and its JSON beside it; returns the .npz path."""
+    model_path, json_path = paths(path)
+    evaluations = [_evaluation(e, json_path, i) for i, e in enumerate(evaluations)]
+    history = [e for e in evaluations if e["complete"]]
+    save_model(model_path, network, history=history, config=config.to_dict())
+    text = json.dumps({"format": FORMAT, "version": VERSION, "config": config.to_dict(),
+                       "seed": config.seed, "dataset": dataset,
+                       "evaluations": evaluations}, indent=1)
+    write_atomically(json_path, lambda f: f.write(text.encode()))
+    return model_path
+
+
+def read_run_file(path):
+    """The validated JSON of a run: (config, evaluations, dataset). ModelFileError naming the
+    file if it is missing, not JSON, or not a run."""
+    _, json_path = paths(path)
+    try:
+        with open(json_path, encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise ModelFileError(f"{json_path}: no such run file (the settings and curves are "
+                             "kept in a .json beside the model)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFileError(f"{json_path}: not a readable run file ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ModelFileError(f"{json_path}: not an nndraw run file")
+    if data.get("version") != VERSION:
+        raise ModelFileError(f"{json_path}: run file version {data.get('version')!r}, this "
+                             f"nndraw reads version {VERSION}")
+    try:
+        config = TrainConfig.from_dict(data["config"]).validated()
+        evaluations = data["evaluations"]
+        if not isinstance(evaluations, list):
+            raise ValueError("evaluations must be a list")
+        evaluations = [_evaluation(e, json_path, i) for i, e in enumerate(evaluations)]
+        dataset = str(data.get("dataset", "mnist"))
+    except ModelFileError:
+        raise
+    except (KeyError, TypeError, ValueError, ConfigError) as exc:
+        reason = str(exc).strip("'\"") or type(exc).__name__
+        raise ModelFileError(f"{json_path}: not a valid run file ({reason})") from None
+    return config, evaluations, dataset
+
+
+def load_run(path):
+    """The Run saved at `path` (.npz or .json). ModelFileError naming the file when either
+    file is bad or the model does not match its settings."""
+    model_path, json_path = paths(path)
+    config, evaluations, dataset = read_run_file(path)
+    network = load_model(model_path)
+    if tuple(network.sizes) != tuple(config.sizes):
+        raise ModelFileError(f"{json_path}: describes layers {list(config.sizes)} but "
+                             f"{os.path.basename(model_path)} holds {network.sizes}")
+    return Run(network, config, evaluations, dataset, model_path)
+
+
+def _evaluation(entry, name, index):
+    """A clean copy of one evaluation; ModelFileError naming the file if malformed."""
+    try:
+        if not isinstance(entry, dict):
+            raise TypeError("not a mapping")
+        clean = {"epoch": float(entry["epoch"]), "accuracy": float(entry["accuracy"]),
+                 "cost": float(entry.get("cost", math.nan)),
+                 "complete": bool(entry.get("complete", False))}
+        if entry.get("personal") is not None:
+            clean["personal"] = float(entry["personal"])
+        if not (math.isfinite(clean["epoch"]) and 0 <= clean["accuracy"] <= 1):
+            raise ValueError("epoch or accuracy out of range")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelFileError(f"{name}: evaluation {index} is malformed ({exc})") from None
+    return clean
+

@@ -1,0 +1,187 @@
+"""Teaching the network the person's drawings, the personal set dialog, run files and data
+sets, driven from the window."""
+
+import json
+import shutil
+
+import numpy as np
+from gui_strokes import board_point, circle, vertical_line
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QToolButton
+
+from nndraw.data.datasets import FASHION_CLASSES
+from nndraw.data.idx import read_idx
+from nndraw.data.personal import IMAGES, LABELS
+
+
+def strokes(canvas):
+    """Three synthetic drawings: a vertical line, a circle, a slanted line."""
+    slant = [board_point(canvas, 0.35 + 0.3 * i / 20, 0.8 - 0.6 * i / 20) for i in range(21)]
+    return [vertical_line(canvas), circle(canvas), slant]
+
+
+def keep_all(window, draw, qtbot, digit=7):
+    combo = window.prediction.teach_combo
+    for points in strokes(window.canvas):
+        draw(window.canvas, points)
+        assert window.prediction.keep_button.isEnabled()
+        combo.setCurrentIndex(digit)
+        qtbot.mouseClick(window.findChild(QToolButton, "keepButton"), Qt.MouseButton.LeftButton)
+
+
+def test_gui_keep_puts_drawings_on_disk_and_teach_adds_the_second_curve(
+        window, qtbot, draw, personal_dir):
+    assert not window.prediction.teach_button.isEnabled()          # nothing kept yet
+    keep_all(window, draw, qtbot)
+    images, labels = read_idx(personal_dir / IMAGES), read_idx(personal_dir / LABELS)
+    assert images.shape == (3, 28, 28) and labels.tolist() == [7, 7, 7]
+    assert window.canvas.is_empty()                                 # ready for the next one
+    assert window.prediction.personal_button.text() == "Drawings (3)"
+    assert window.plot.personal == []
+    before = window.predictor.predict(images[1].reshape(1, -1) / 255)[0, 7]
+    qtbot.mouseClick(window.findChild(QToolButton, "teachButton"), Qt.MouseButton.LeftButton)
+    assert window.is_training()
+    qtbot.waitUntil(lambda: not window.is_training(), timeout=30_000)
+    # The second curve: accuracy on the held-out drawing (the second one kept), from epoch 0.
+    assert len(window.plot.personal) == window.plot.point_count() >= 3
+    assert window.plot.personal_epochs[0] == 0.0
+    assert window.plot.legend.getLabel(window.plot.personal_curve) is not None
+    assert window.evaluations[-1]["personal"] == window.plot.personal[-1] / 100
+    assert window.plot.accuracy[-1] > 85          # MNIST is not forgotten
+    after = window.predictor.predict(images[1].reshape(1, -1) / 255)[0, 7]
+    assert after > before                         # the held-out drawing moved towards a 7
+    assert window.panel.progress_bar.format().startswith("Taught")
+
+
+def test_gui_personal_dialog_reviews_relabels_deletes_and_exports(
+        window, qtbot, draw, personal_dir, tmp_path):
+    keep_all(window, draw, qtbot, digit=4)
+    qtbot.mouseClick(window.findChild(QToolButton, "personalButton"), Qt.MouseButton.LeftButton)
+    dialog = window._dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.grid.count() == 3
+    assert [dialog.grid.item(i).text() for i in range(3)] == ["4", "4 · test", "4"]
+    dialog.grid.item(0).setSelected(True)
+    dialog.label_combo.setCurrentIndex(9)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "relabelButton"), Qt.MouseButton.LeftButton)
+    assert read_idx(personal_dir / LABELS).tolist() == [9, 4, 4]
+    dialog.grid.item(2).setSelected(True)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "deleteButton"), Qt.MouseButton.LeftButton)
+    assert read_idx(personal_dir / LABELS).tolist() == [9, 4]
+    assert window.prediction.personal_button.text() == "Drawings (2)"
+    assert dialog.export(tmp_path / "export")
+    assert read_idx(tmp_path / "export" / "train-labels-idx1-ubyte").tolist() == [9]
+    assert read_idx(tmp_path / "export" / "t10k-labels-idx1-ubyte").tolist() == [4]
+
+
+def test_gui_a_damaged_personal_set_is_reported_not_overwritten(qtbot, small_data, personal_dir):
+    from nndraw.gui import MainWindow
+
+    personal_dir.mkdir()
+    (personal_dir / IMAGES).write_bytes(b"garbage")
+    window = MainWindow(data=small_data)
+    qtbot.addWidget(window)
+    assert "personal-images" in window.banner.text.text()
+    assert not window.prediction.keep_button.isVisibleTo(window)
+    assert (personal_dir / IMAGES).read_bytes() == b"garbage"
+    window.close()
+
+
+def train(window, qtbot, epochs=1, hidden="16"):
+    window.panel.hidden_edit.setText(hidden)
+    window.panel.epochs_spin.setValue(epochs)
+    window.findChild(QPushButton, "trainButton").click()
+    qtbot.waitUntil(lambda: not window.is_training(), timeout=30_000)
+
+
+def test_gui_run_files_restore_the_curves_resume_and_compare(window, qtbot, tmp_path, small_data):
+    from nndraw.gui import MainWindow
+
+    train(window, qtbot)
+    curve = list(window.plot.accuracy)
+    assert window.save_run(tmp_path / "first.npz")
+    saved = json.loads((tmp_path / "first.json").read_text())
+    assert saved["config"]["sizes"] == [784, 16, 10] and saved["seed"] == 0
+    assert len(saved["evaluations"]) == 10
+
+    other = MainWindow(data=small_data, evals_per_epoch=10, subset=500)
+    qtbot.addWidget(other)
+    assert other.open_run(tmp_path / "first.json")
+    assert other.plot.accuracy == curve and other.plot.end_epochs == [1.0]
+    assert other.panel.hidden_edit.text() == "16"
+    images = small_data[1].images[:10]
+    np.testing.assert_allclose(other.predictor.predict(images), window.predictor.predict(images),
+                               atol=1e-6)
+    # Resume: the curve goes on from epoch 1 to 2, from the saved weights.
+    other.resume_training()
+    qtbot.waitUntil(lambda: not other.is_training(), timeout=30_000)
+    assert other.plot.epochs[:10] == window.plot.epochs and other.plot.epochs[-1] == 2.0
+    assert other.plot.end_epochs == [1.0, 2.0] and len(other.history) == 2
+    # Compare: a second run's accuracy as a dashed curve.
+    assert other.compare_run(tmp_path / "first.npz")
+    xs, ys = other.plot.compare_curve.getData()
+    np.testing.assert_allclose(ys, curve)
+    assert other.plot.legend.getLabel(other.plot.compare_curve).text == "first (accuracy)"
+    other.close()
+
+
+def test_gui_bad_run_files_give_a_clear_message(window, tmp_path):
+    window.save_run(tmp_path / "r.npz")
+    (tmp_path / "r.json").write_text("{broken")
+    assert not window.open_run(tmp_path / "r.npz")
+    assert "r.json: not a readable run file" in window.banner.text.text()
+    assert not window.compare_run(tmp_path / "nothing.json")
+    assert "nothing.json: no such run file" in window.banner.text.text()
+
+
+def test_gui_fashion_is_disabled_with_the_reason_when_missing(qtbot, small_data, tmp_path):
+    from nndraw.gui import MainWindow
+
+    window = MainWindow(data=small_data, fashion_dir=tmp_path / "nowhere")
+    qtbot.addWidget(window)
+    item = window.panel.dataset_combo.model().item(1)
+    assert not item.isEnabled() and "nowhere is missing" in item.toolTip()
+    window.close()
+
+
+def test_gui_fashion_names_the_classes_and_asks_for_training(
+        qtbot, small_data, small_mnist_dir, tmp_path, draw):
+    from nndraw.gui import MainWindow
+
+    fashion = tmp_path / "fashion-mnist"          # any IDX files stand in for the clothing
+    shutil.copytree(small_mnist_dir, fashion)
+    window = MainWindow(data=small_data, fashion_dir=fashion, evals_per_epoch=2, subset=200)
+    qtbot.addWidget(window)
+    window.show()
+    combo = window.panel.dataset_combo
+    assert combo.model().item(1).isEnabled()
+    combo.setCurrentIndex(1)
+    combo.activated.emit(1)
+    assert window.prediction.bars.names == FASHION_CLASSES
+    assert window.confusion.matrix.names == FASHION_CLASSES
+    draw(window.canvas, circle(window.canvas))
+    assert "This model reads digits" in window.prediction.confidence.text()
+    assert window.prediction.label.text() == "–"
+    assert not window.prediction.teach_button.isVisibleTo(window)
+    train(window, qtbot)
+    assert window.prediction.label.text() in FASHION_CLASSES
+    assert window.model_dataset == "fashion"
+    assert "Fashion-MNIST test set" in window.model_label.text()
+    # Back to MNIST: the clothing model is now the one that does not fit.
+    combo.setCurrentIndex(0)
+    combo.activated.emit(0)
+    assert window.prediction.bars.names[0] == "0"
+    assert "This model reads clothing" in window.prediction.confidence.text()
+    window.close()
+
+
+def test_gui_any_idx_folder_trains(qtbot, small_data, small_mnist_dir):
+    from nndraw.gui import MainWindow
+
+    window = MainWindow(data=small_data, evals_per_epoch=2, subset=200)
+    qtbot.addWidget(window)
+    window.panel.set_dataset("folder", small_mnist_dir)
+    assert window.panel.dataset_combo.currentText() == f"Folder: {small_mnist_dir.name}"
+    train(window, qtbot)
+    assert window.confusion.matrix.counts.sum() == 500    # the folder's own test set
+    window.close()
