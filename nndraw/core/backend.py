@@ -50,6 +50,33 @@ def array_module(device):
     return cupy
 
 
+def gpu_error_message(exc):
+    """A sentence for an exception raised by cupy or CUDA (out of memory, a driver fault),
+    or None when `exc` did not come from the GPU."""
+    kind = type(exc)
+    if not kind.__module__.startswith(("cupy", "cupy_backends")):
+        return None
+    if "OutOfMemory" in kind.__name__:
+        return ("the GPU ran out of memory; the run stopped. Try a smaller network or "
+                "mini-batch, or train on the CPU")
+    return f"the GPU failed ({kind.__name__}: {exc}); the run stopped. Try training on the CPU"
+
+
+@contextlib.contextmanager
+def gpu_errors_as_device_errors():
+    """Turn cupy's and CUDA's own exceptions inside the block into a DeviceError that says
+    what happened, so callers handle a GPU fault like any other error a user can meet."""
+    try:
+        yield
+    except DeviceError:
+        raise
+    except Exception as exc:
+        message = gpu_error_message(exc)
+        if message is None:
+            raise
+        raise DeviceError(message) from exc
+
+
 def to_host(array):
     """A numpy copy (or the array itself when it already lives on the host)."""
     if isinstance(array, np.ndarray):

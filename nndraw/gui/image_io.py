@@ -4,7 +4,8 @@ images needs no dependency beyond the Qt that nndraw already has."""
 import os
 
 import numpy as np
-from PySide6.QtGui import QImage
+from PySide6.QtCore import qInstallMessageHandler
+from PySide6.QtGui import QImage, QImageReader
 
 from nndraw.errors import DataFileError
 
@@ -17,11 +18,19 @@ def read_gray(path):
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise DataFileError(f"{path}: no such file")
-    image = QImage()
-    if not image.load(path) or image.isNull():
-        raise DataFileError(f"{path}: not a readable image (PNG, JPEG, BMP, ...)")
-    if image.width() * image.height() > MAX_PIXELS:
-        raise DataFileError(f"{path}: image too large ({image.width()}x{image.height()})")
+    complaints = []  # what Qt's decoders say about a damaged file, kept off stderr
+    previous = qInstallMessageHandler(lambda mode, context, text: complaints.append(text))
+    try:
+        reader = QImageReader(path)
+        size = reader.size()  # from the header alone: refuse absurd sizes before decoding
+        if size.isValid() and size.width() * size.height() > MAX_PIXELS:
+            raise DataFileError(f"{path}: image too large ({size.width()}x{size.height()})")
+        image = reader.read()
+    finally:
+        qInstallMessageHandler(previous)
+    if image.isNull():
+        detail = f": {complaints[0]}" if complaints else ""
+        raise DataFileError(f"{path}: not a readable image (PNG, JPEG, BMP, ...){detail}")
     image = image.convertToFormat(QImage.Format.Format_ARGB32)
     return gray_from_argb32(image)
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from nndraw.core import backend
 from nndraw.errors import NndrawError
 from nndraw.training import trainer
 
@@ -82,12 +83,13 @@ class TrainingWorker(QObject):
     @Slot()
     def run(self):
         try:
-            self._train()
+            with backend.gpu_errors_as_device_errors():  # a GPU fault reads like any error
+                self._train()
         except NndrawError as exc:
             self.failed.emit(str(exc))
         except MemoryError:
             self.failed.emit("training stopped: not enough memory for this network and data")
-        except Exception as exc:  # a bug, or a GPU library failing in its own way
+        except Exception as exc:  # a bug: say so rather than crash the window
             self.failed.emit(f"training stopped by an unexpected error: "
                              f"{type(exc).__name__}: {exc}")
         finally:

@@ -8,6 +8,7 @@ save never damages the file that was there before.
 import json
 import math
 import os
+import tokenize
 import zipfile
 import zlib
 
@@ -74,9 +75,12 @@ MAX_META_BYTES = 16 << 20
 MAX_PARAMETERS = 100_000_000  # 400 MB of float32: far beyond any network nndraw trains
 _OPTIONS = {"activation", "output", "cost", "init", "dtype"}
 # What reading a damaged or hostile zip of .npy files can raise; all mean "not a model".
+# (numpy parses a .npy header as a Python literal: a damaged one can raise SyntaxError or
+# tokenize's TokenError; found by tests/fuzz.)
 _UNREADABLE = (ValueError, KeyError, TypeError, OSError, EOFError, zipfile.BadZipFile,
                zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError,
-               ConfigError, IndexError, AttributeError, OverflowError)
+               ConfigError, IndexError, AttributeError, OverflowError, SyntaxError,
+               tokenize.TokenError)
 
 
 def _check_meta(meta):

@@ -17,6 +17,7 @@ from nndraw.training.model_io import load_model, save_model
 
 FORMAT = "nndraw-run"
 VERSION = 1
+MAX_RUN_BYTES = 64 << 20  # characters; a run's curves take kilobytes
 
 
 @dataclass
@@ -57,11 +58,14 @@ def read_run_file(path):
     _, json_path = paths(path)
     try:
         with open(json_path, encoding="utf-8") as f:
-            data = json.load(f)
+            text = f.read(MAX_RUN_BYTES + 1)
+        if len(text) > MAX_RUN_BYTES:
+            raise ValueError("larger than any run nndraw writes")
+        data = json.loads(text)
     except FileNotFoundError:
         raise ModelFileError(f"{json_path}: no such run file (the settings and curves are "
                              "kept in a .json beside the model)") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # JSON and UTF-8 errors are ValueErrors
         raise ModelFileError(f"{json_path}: not a readable run file ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelFileError(f"{json_path}: not an nndraw run file")

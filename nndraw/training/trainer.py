@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nndraw.core import backend
 from nndraw.core.network import Network
 
 
@@ -52,7 +53,8 @@ class Evaluation:
 
 
 def build_network(config):
-    return Network(config.sizes, **config.network_options())
+    with backend.gpu_errors_as_device_errors():
+        return Network(config.sizes, **config.network_options())
 
 
 def run(network, config, train, test, *, stop=None, evals_per_epoch=1, subset=1000,
@@ -62,7 +64,14 @@ def run(network, config, train, test, *, stop=None, evals_per_epoch=1, subset=10
     first `subset` test images, except at each epoch's end: the whole test set).
 
     The caller owns `network`; on return (or DivergedError) it holds the latest weights.
+    A GPU fault (out of memory, say) ends the run with a DeviceError that says so.
     """
+    with backend.gpu_errors_as_device_errors():
+        yield from _run(network, config, train, test, stop, evals_per_epoch, subset,
+                        progress_interval)
+
+
+def _run(network, config, train, test, stop, evals_per_epoch, subset, progress_interval):
     stop = stop or threading.Event()
     x, y = network.training_arrays(train)
     test_x, test_labels = network.test_arrays(test)

@@ -90,8 +90,16 @@ def test_usage_errors_exit_2(tmp_path, args):
 def test_a_diverging_run_stops_and_saves_nothing(tmp_path, small_mnist_dir):
     result = nndraw("train", "--sizes", "784,32,10", "--eta", "1e30", "--data", small_mnist_dir,
                     "--save", "d.npz", cwd=tmp_path)
-    one_line_error(result, "diverged", "epoch 0", "smaller learning rate")
+    one_line_error(result, "diverged", "epoch 0, mini-batch ", "smaller learning rate")
     assert not (tmp_path / "d.npz").exists()
+
+
+def test_a_diverging_run_leaves_an_earlier_model_intact(tmp_path, small_mnist_dir):
+    common = ("--sizes", "784,32,10", "--data", small_mnist_dir, "--save", "m.npz")
+    assert nndraw("train", "--epochs", "1", *common, cwd=tmp_path).returncode == 0
+    before = (tmp_path / "m.npz").read_bytes()
+    one_line_error(nndraw("train", "--eta", "1e30", *common, cwd=tmp_path), "diverged")
+    assert (tmp_path / "m.npz").read_bytes() == before
 
 
 def test_a_corrupt_data_file_is_named(tmp_path, small_mnist_dir):

@@ -201,3 +201,19 @@ def test_the_gui_thread_stays_responsive_while_training(qtbot, small_data, capsy
               f"{points} evaluations plotted")
     assert points >= 3, "the run did not progress while being measured"
     assert p99 <= 150
+
+
+def test_a_gpu_that_runs_out_of_memory_mid_run_says_so(window, qtbot, monkeypatch):
+    from nndraw.training.config import preset
+    from tests.core.fake_cupy import FakeCupy, as_gpu
+
+    as_gpu(monkeypatch, FakeCupy(fail_after=300))
+    shipped = window.predictor
+    before = first_weight(shipped).copy()
+    window.start_training(preset("default", sizes=(784, 32, 10), epochs=2,
+                                 device="gpu").validated())
+    qtbot.waitUntil(lambda: not window.is_training(), timeout=20_000)
+    text = window.banner.text.text()
+    assert "GPU ran out of memory" in text and "previous model" in text
+    assert window.predictor is shipped
+    np.testing.assert_array_equal(first_weight(window.predictor), before)
