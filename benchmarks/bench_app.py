@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "gui"))
+import gui_strokes  # noqa: E402  the tests' real mouse events
+
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
 
 # What `nndraw` does (cli.main -> gui.app.main), then quit once the first paint is done.
@@ -56,8 +59,6 @@ def drawing_updates(moves=300):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     import numpy as np
     from PySide6.QtCore import QEvent, QPointF, Qt
-    from PySide6.QtGui import QMouseEvent
-    from PySide6.QtWidgets import QApplication
 
     from nndraw.gui.app import application
     from nndraw.gui.main_window import MainWindow
@@ -69,10 +70,7 @@ def drawing_updates(moves=300):
     canvas = window.canvas
 
     def send(kind, x, y, buttons):
-        point = QPointF(x, y)
-        event = QMouseEvent(kind, point, canvas.mapToGlobal(point), Qt.MouseButton.LeftButton,
-                            buttons, Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(canvas, event)
+        gui_strokes.send(canvas, kind, QPointF(x, y), Qt.MouseButton.LeftButton, buttons)
 
     w, h = canvas.width(), canvas.height()
     angles = np.linspace(0, 4 * np.pi, moves)

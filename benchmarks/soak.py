@@ -25,6 +25,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "gui"))
+from gui_strokes import draw  # noqa: E402  the tests' real mouse strokes
 
 
 def os_threads():
@@ -50,25 +52,17 @@ def wait(app, condition, timeout):
 
 
 def stroke(canvas, rng):
-    from PySide6.QtCore import QPointF, Qt
-    from PySide6.QtGui import QMouseEvent
-    from PySide6.QtWidgets import QApplication
+    """A random scribble of real mouse events."""
+    from PySide6.QtCore import QPointF
 
-    def send(kind, x, y, button, buttons):
-        point = QPointF(x, y)
-        QApplication.sendEvent(canvas, QMouseEvent(kind, point, canvas.mapToGlobal(point),
-                                                   button, buttons,
-                                                   Qt.KeyboardModifier.NoModifier))
-
-    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
     w, h = canvas.width(), canvas.height()
     x, y = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h
-    send(QMouseEvent.Type.MouseButtonPress, x, y, left, left)
+    points = [QPointF(x, y)]
     for _ in range(rng.randint(10, 40)):
         x = min(max(x + rng.uniform(-12, 12), 0), w - 1)
         y = min(max(y + rng.uniform(-12, 12), 0), h - 1)
-        send(QMouseEvent.Type.MouseMove, x, y, none, left)
-    send(QMouseEvent.Type.MouseButtonRelease, x, y, left, none)
+        points.append(QPointF(x, y))
+    draw(canvas, points)
 
 
 def train_briefly(app, window, config):

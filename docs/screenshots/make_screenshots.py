@@ -16,27 +16,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QMouseEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QPoint, QSettings  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-
-
-def send_mouse(widget, kind, pos, button, buttons):
-    point = QPointF(pos)
-    event = QMouseEvent(kind, point, widget.mapToGlobal(point), button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, event)
-
-
-def draw_stroke(widget, points):
-    left = Qt.MouseButton.LeftButton
-    send_mouse(widget, QMouseEvent.Type.MouseButtonPress, points[0], left, left)
-    for p in points[1:]:
-        send_mouse(widget, QMouseEvent.Type.MouseMove, p, Qt.MouseButton.NoButton, left)
-    send_mouse(widget, QMouseEvent.Type.MouseButtonRelease, points[-1], left,
-               Qt.MouseButton.NoButton)
+sys.path.insert(0, str(HERE.parent.parent / "tests" / "gui"))
+from gui_strokes import draw  # noqa: E402  the tests' real mouse strokes
 
 
 def three(canvas):
@@ -93,7 +77,7 @@ def seven(canvas, slant=0.0, bar=0.0):
 def views(app, window):
     """One PNG per view of the network's insides."""
     card = window.prediction.parentWidget()
-    draw_stroke(window.canvas, three(window.canvas))
+    draw(window.canvas, three(window.canvas))
     app.processEvents()
     card.grab().save(str(HERE / "stages.png"))
 
@@ -119,12 +103,12 @@ def views(app, window):
 
     # Teach: keep a few sevens the model finds hard, then fine-tune on them.
     window.canvas.clear()
-    for i, (slant, bar) in enumerate(((0.0, 0.0), (0.08, 0.05), (-0.05, 0.1), (0.12, 0.0),
-                                      (0.02, 0.12), (0.1, 0.08), (-0.08, 0.02))):
-        draw_stroke(window.canvas, seven(window.canvas, slant, bar))
-        draw_stroke(window.canvas, [QPoint(p.x(), p.y()) for p in seven(window.canvas)[8:14]])
+    for slant, bar in ((0.0, 0.0), (0.08, 0.05), (-0.05, 0.1), (0.12, 0.0),
+                       (0.02, 0.12), (0.1, 0.08), (-0.08, 0.02)):
+        draw(window.canvas, seven(window.canvas, slant, bar))
+        draw(window.canvas, [QPoint(p.x(), p.y()) for p in seven(window.canvas)[8:14]])
         window.keep_drawing(7)
-    draw_stroke(window.canvas, seven(window.canvas, 0.05, 0.04))
+    draw(window.canvas, seven(window.canvas, 0.05, 0.04))
     window.tabs.setCurrentWidget(window.plot)
     window.teach()
     wait_for(app, window)
@@ -160,16 +144,10 @@ def main():
         views(app, window)
         window.close()
         return 0
-    draw_stroke(window.canvas, three(window.canvas))
+    draw(window.canvas, three(window.canvas))
     window.panel.epochs_spin.setValue(2)
     window.panel.train_button.click()
-    deadline = time.monotonic() + 120
-    while window.is_training() and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    window.shutdown_training()
-    for _ in range(5):
-        app.processEvents()
+    wait_for(app, window, seconds=120)
     window.grab().save(str(HERE / ("window-dark.png" if dark else "window.png")))
     window.close()
     QCoreApplication.processEvents()

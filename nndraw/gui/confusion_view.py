@@ -11,12 +11,10 @@ Signals (ConfusionMatrix)
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nndraw.gui.images import digit_icon, image_grid
 from nndraw.gui.prediction_view import ProbabilityBars
 
 GALLERY_LIMIT = 200
@@ -115,12 +114,6 @@ class ConfusionMatrix(QWidget):
         painter.end()
 
 
-def _icon(image, side=56):
-    level = np.ascontiguousarray((np.clip(image.reshape(28, 28), 0, 1) * 255).astype(np.uint8))
-    qimage = QImage(level.tobytes(), 28, 28, 28, QImage.Format.Format_Grayscale8)
-    return QIcon(QPixmap.fromImage(qimage.scaled(side, side)))
-
-
 def cell_members(labels, probabilities, row, col):
     """Indices of the test images of true class `row` read as `col`, most confident first
     (for a mistake: the largest mistake first)."""
@@ -138,13 +131,8 @@ class ConfusionPanel(QWidget):
         super().__init__(parent)
         self.matrix = ConfusionMatrix()
         self.matrix.cell_clicked.connect(self._on_cell_clicked)
-        self.gallery = QListWidget()
+        self.gallery = image_grid(40, 46)
         self.gallery.setObjectName("confusionGallery")
-        self.gallery.setViewMode(QListView.ViewMode.IconMode)
-        self.gallery.setIconSize(QSize(40, 40))
-        self.gallery.setGridSize(QSize(46, 46))
-        self.gallery.setResizeMode(QListView.ResizeMode.Adjust)
-        self.gallery.setMovement(QListView.Movement.Static)
         self.gallery.setUniformItemSizes(True)
         self.gallery.currentRowChanged.connect(self._on_image_chosen)
         self.title = QLabel("Click a cell to see its test images")
@@ -221,7 +209,7 @@ class ConfusionPanel(QWidget):
         self.gallery.clear()
         for index in shown:
             p = float(self.probabilities[index, col])
-            item = QListWidgetItem(_icon(self.test.images[index]), "")
+            item = QListWidgetItem(digit_icon(self.test.images[index], 56), "")
             item.setToolTip(f"test image {index}: read as {self.names[col]} ({100 * p:.0f}%)")
             item.setData(Qt.ItemDataRole.UserRole, int(index))
             self.gallery.addItem(item)

@@ -7,9 +7,8 @@ Signals
     changed()   the set was edited (the window updates its count)
 """
 
-import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPalette, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,8 +17,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     QVBoxLayout,
@@ -27,12 +24,7 @@ from PySide6.QtWidgets import (
 
 from nndraw.data.personal import held_out
 from nndraw.errors import NndrawError
-
-
-def _icon(image):
-    level = np.ascontiguousarray(image, np.uint8)
-    qimage = QImage(level.tobytes(), 28, 28, 28, QImage.Format.Format_Grayscale8)
-    return QIcon(QPixmap.fromImage(qimage.scaled(56, 56)))
+from nndraw.gui.images import digit_icon, image_grid
 
 
 class PersonalSetDialog(QDialog):
@@ -43,13 +35,8 @@ class PersonalSetDialog(QDialog):
         self.setObjectName("personalDialog")
         self.setWindowTitle("Your drawings")
         self.personal = personal
-        self.grid = QListWidget()
+        self.grid = image_grid(56, 80)
         self.grid.setObjectName("personalGrid")
-        self.grid.setViewMode(QListView.ViewMode.IconMode)
-        self.grid.setIconSize(QSize(56, 56))
-        self.grid.setGridSize(QSize(76, 84))
-        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
-        self.grid.setMovement(QListView.Movement.Static)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.grid.itemSelectionChanged.connect(self._on_selection_changed)
         self.summary = QLabel()
@@ -99,7 +86,7 @@ class PersonalSetDialog(QDialog):
         test = held_out(len(self.personal))
         for i, (image, label) in enumerate(zip(self.personal.images, self.personal.labels)):
             caption = f"{label} · test" if test[i] else str(label)
-            item = QListWidgetItem(_icon(image), caption)
+            item = QListWidgetItem(digit_icon(image, 56), caption)
             item.setData(Qt.ItemDataRole.UserRole, i)
             item.setToolTip("Held out: the network is never taught on it; the plot's “your "
                             "drawings” curve is measured on these" if test[i] else

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nndraw.gui.images import gray_image
 from nndraw.gui.stages_view import StagesStrip
 
 BLANK = "–"
@@ -108,9 +109,7 @@ class InputPreview(QWidget):
         self.setFixedSize(112, 112)
 
     def set_image(self, image):
-        level = np.ascontiguousarray(np.clip(np.asarray(image) * 255, 0, 255).astype(np.uint8))
-        h, w = level.shape
-        self._image = QImage(level.tobytes(), w, h, w, QImage.Format.Format_Grayscale8).copy()
+        self._image = gray_image(image)
         self.update()
 
     def paintEvent(self, event):

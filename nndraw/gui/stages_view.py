@@ -6,22 +6,17 @@ the network sees, centred by mass like MNIST. Painted directly: cheap on every m
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from nndraw.data.preprocess import BOX, CENTRE, SIDE
+from nndraw.gui.images import gray_image
 
 CAPTIONS = ("your ink", "crop", "20×20", "placed", "centred")
 TIPS = ("The drawing as you made it", "Cropped to the ink",
         "Scaled so the longer side is 20 pixels, as MNIST's digits were",
         "Put in the middle of 28x28: its centre of mass (red) misses the centre (cross)",
         "Shifted so its centre of mass is at the centre: what the network sees")
-
-
-def _qimage(array):
-    level = np.ascontiguousarray(np.clip(np.asarray(array) * 255, 0, 255).astype(np.uint8))
-    h, w = level.shape
-    return QImage(level.tobytes(), w, h, w, QImage.Format.Format_Grayscale8).copy()
 
 
 class StagesStrip(QWidget):
@@ -58,8 +53,8 @@ class StagesStrip(QWidget):
                      placed.sum(axis=0) @ np.arange(SIDE) / mass)
         framed = np.zeros((BOX, BOX), np.float32)           # the box shown in its 20x20 frame
         framed[:box.shape[0], :box.shape[1]] = box
-        self.images = [_qimage(ink), _qimage(stages.crop), _qimage(framed), _qimage(placed),
-                       _qimage(stages.image)]
+        self.images = [gray_image(ink), gray_image(stages.crop), gray_image(framed), gray_image(placed),
+                       gray_image(stages.image)]
         self.update()
 
     def _tile(self, i):

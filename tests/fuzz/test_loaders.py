@@ -42,6 +42,15 @@ def write(folder, name, data):
     return path
 
 
+def loads_or_names_file(load, path, error, name=None):
+    """load(path), or None after checking that it raised `error` naming the file."""
+    try:
+        return load(path)
+    except error as exc:
+        assert (name or path.name) in str(exc)
+        return None
+
+
 def mutate(data, edits):
     """Apply (position, kind, byte) edits: overwrite, insert or delete one byte each."""
     data = bytearray(data)
@@ -82,12 +91,8 @@ def idx_files(draw):
 
 
 def check_idx(path):
-    try:
-        array = read_idx(path)
-    except DataFileError as exc:
-        assert path.name in str(exc)
-        return
-    assert isinstance(array, np.ndarray)
+    array = loads_or_names_file(read_idx, path, DataFileError)
+    assert array is None or isinstance(array, np.ndarray)
 
 
 @FUZZ
@@ -116,12 +121,8 @@ def model_bytes(folder):
 
 
 def check_model(path):
-    try:
-        network = load_model(path)
-    except ModelFileError as exc:
-        assert path.name in str(exc)
-        return
-    assert network.parameters_finite()
+    network = loads_or_names_file(load_model, path, ModelFileError)
+    assert network is None or network.parameters_finite()
 
 
 @FUZZ
@@ -184,12 +185,8 @@ def check_run(folder, text):
     shutil.copy(folder / "good-run.npz", folder / "fuzz-run.npz")
     (folder / "fuzz-run.json").write_text(text, errors="surrogatepass") if isinstance(text, str) \
         else (folder / "fuzz-run.json").write_bytes(text)
-    try:
-        run = load_run(folder / "fuzz-run.npz")
-    except ModelFileError as exc:
-        assert "fuzz-run" in str(exc)
-        return
-    assert run.network.sizes == list(run.config.sizes)
+    run = loads_or_names_file(load_run, folder / "fuzz-run.npz", ModelFileError, "fuzz-run")
+    assert run is None or run.network.sizes == list(run.config.sizes)
 
 
 @FUZZ
@@ -227,12 +224,8 @@ def test_personal_set_loader(folder, images, labels):
     where.mkdir(exist_ok=True)
     (where / IMAGES).write_bytes(images)
     (where / LABELS).write_bytes(labels)
-    try:
-        kept = PersonalSet(where)
-    except DataFileError as exc:
-        assert "personal" in str(exc)
-        return
-    assert len(kept.images) == len(kept.labels)
+    kept = loads_or_names_file(PersonalSet, where, DataFileError, "personal")
+    assert kept is None or len(kept.images) == len(kept.labels)
 
 
 # ------------------------------------------------------------------ pictures
@@ -250,12 +243,8 @@ def png_bytes(folder):
 def check_image(path):
     from nndraw.gui.image_io import read_gray
 
-    try:
-        gray = read_gray(path)
-    except DataFileError as exc:
-        assert path.name in str(exc)
-        return
-    assert gray.ndim == 2 and np.isfinite(gray).all()
+    gray = loads_or_names_file(read_gray, path, DataFileError)
+    assert gray is None or (gray.ndim == 2 and np.isfinite(gray).all())
 
 
 @FUZZ

@@ -7,8 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from nndraw import Network
-from nndraw import files
+from nndraw import Network, files
 from nndraw.data.personal import IMAGES, PersonalSet
 from nndraw.errors import DataFileError, NndrawError
 from nndraw.training.config import TrainConfig
