@@ -557,7 +557,7 @@ class MainWindow(QMainWindow):
         """Predict with the run's latest weights."""
         self._live.set_parameters(snapshot.weights, snapshot.biases)
         self.predictor, self.model_path = self._live, None
-        if self._mode == "resume":
+        if self._mode in ("resume", "teach"):  # the model line shows the latest accuracy
             self.history = list(self._previous[2]) + list(snapshot.history)
         elif self._mode == "train":
             self.history = snapshot.history

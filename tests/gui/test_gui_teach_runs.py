@@ -51,6 +51,8 @@ def test_gui_keep_puts_drawings_on_disk_and_teach_adds_the_second_curve(
     after = window.predictor.predict(images[1].reshape(1, -1) / 255)[0, 7]
     assert after > before                         # the held-out drawing moved towards a 7
     assert window.panel.progress_bar.format().startswith("Taught")
+    taught = f"{100 * window.history[-1]['accuracy']:.2f}%"          # the line under the plot
+    assert taught in window.model_label.text() and taught in window.panel.progress_bar.format()
 
 
 def test_gui_personal_dialog_reviews_relabels_deletes_and_exports(
