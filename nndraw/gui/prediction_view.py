@@ -34,6 +34,9 @@ class ProbabilityBars(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.probabilities = np.zeros(10)
         self.names = tuple(str(d) for d in range(10))
+        # Paints its own background (the card's colour), so an update on every mouse move
+        # does not repaint the styled card behind it.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def set_class_names(self, names):
         """Label the bars with `names` (digits by default, clothing for Fashion-MNIST)."""
@@ -52,8 +55,9 @@ class ProbabilityBars(QWidget):
 
     def paintEvent(self, event):
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
+        painter.fillRect(event.rect(), palette.color(QPalette.ColorRole.Base))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         text = palette.color(QPalette.ColorRole.WindowText)
         faint = QColor(text)
         faint.setAlphaF(0.45)
@@ -68,30 +72,32 @@ class ProbabilityBars(QWidget):
         count = len(self.probabilities)
         row = self.height() / max(count, 1)
         bar_h = min(row * 0.55, 12.0)
-        best = int(self.probabilities.argmax()) if self.probabilities.any() else -1
+        shown = self.probabilities.any()
+        best = int(self.probabilities.argmax()) if shown else -1
         left, right = label_w, self.width() - value_w
+        plain = QFont(painter.font())
+        bold = QFont(plain)
+        bold.setBold(True)
+        right_middle = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for digit in range(count):
             p = float(self.probabilities[digit])
             y = digit * row
-            centre = y + row / 2
-            bold = QFont(painter.font())
-            bold.setBold(digit == best)
-            painter.setFont(bold)
-            painter.setPen(text if digit == best else faint)
-            right_middle = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            top = y + (row - bar_h) / 2
+            chosen = digit == best
+            painter.setFont(bold if chosen else plain)
+            painter.setPen(text if chosen else faint)
             name = self.names[digit] if digit < len(self.names) else str(digit)
             painter.drawText(QRectF(0, y, label_w - 6, row), right_middle, name)
+            if shown:
+                painter.drawText(QRectF(right, y, value_w, row), right_middle, f"{100 * p:.0f}%")
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(track)
-            bar = QRectF(left, centre - bar_h / 2, max(right - left, 0), bar_h)
-            painter.drawRoundedRect(bar, bar_h / 2, bar_h / 2)
+            painter.drawRoundedRect(QRectF(left, top, max(right - left, 0), bar_h),
+                                    bar_h / 2, bar_h / 2)
             if p >= 0.005:
-                painter.setBrush(accent if digit == best else other)
-                filled = QRectF(bar.x(), bar.y(), max(bar.width() * p, bar_h), bar_h)
-                painter.drawRoundedRect(filled, bar_h / 2, bar_h / 2)
-            painter.setPen(text if digit == best else faint)
-            painter.drawText(QRectF(right, y, value_w, row), right_middle,
-                             f"{100 * p:.0f}%" if self.probabilities.any() else "")
+                painter.setBrush(accent if chosen else other)
+                painter.drawRoundedRect(QRectF(left, top, max((right - left) * p, bar_h), bar_h),
+                                        bar_h / 2, bar_h / 2)
         painter.end()
 
 
@@ -154,6 +160,11 @@ class PredictionView(QWidget):
         self.confidence.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.bars = ProbabilityBars()
         self.preview = InputPreview()
+        # What changes on every mouse move fills its own background, so Qt need not repaint
+        # the card behind it each time.
+        for widget in (self.label, self.confidence, self.preview):
+            widget.setBackgroundRole(QPalette.ColorRole.Base)
+            widget.setAutoFillBackground(True)
         sees = QLabel("what the network sees")
         sees.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 

@@ -19,6 +19,11 @@ TIPS = ("The drawing as you made it", "Cropped to the ink",
         "Shifted so its centre of mass is at the centre: what the network sees")
 
 
+def _thumbnail(array, side=96):
+    step = max(1, max(array.shape) // side)
+    return array[::step, ::step]
+
+
 class StagesStrip(QWidget):
     """`set_stages(ink, stages)` with preprocess.mnist_stages' result; blank ink shows empty
     frames."""
@@ -30,6 +35,9 @@ class StagesStrip(QWidget):
         # Shrinks away, before anything else, when the window is made very small.
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
+        # Paints its own background (the card's colour), so an update on every mouse move
+        # does not repaint the styled card behind it.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.images = [None] * len(CAPTIONS)
         self.mass = None        # (row, col) of the uncentred box's centre of mass in 28x28
 
@@ -53,8 +61,10 @@ class StagesStrip(QWidget):
                      placed.sum(axis=0) @ np.arange(SIDE) / mass)
         framed = np.zeros((BOX, BOX), np.float32)           # the box shown in its 20x20 frame
         framed[:box.shape[0], :box.shape[1]] = box
-        self.images = [gray_image(ink), gray_image(stages.crop), gray_image(framed), gray_image(placed),
-                       gray_image(stages.image)]
+        # The ink and the crop are shown as thumbnails: every few pixels are plenty, and
+        # converting all of a 280x280 drawing on every mouse move is not free.
+        self.images = [gray_image(_thumbnail(ink)), gray_image(_thumbnail(stages.crop)),
+                       gray_image(framed), gray_image(placed), gray_image(stages.image)]
         self.update()
 
     def _tile(self, i):
@@ -71,9 +81,10 @@ class StagesStrip(QWidget):
                 self.setToolTip(TIPS[i])
 
     def paintEvent(self, event):
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Base))
         if self._tile(0).width() < 12:
             return
-        painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         faint = palette.color(QPalette.ColorRole.PlaceholderText)
