@@ -200,6 +200,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--skip-nielsen", action="store_true", help="its loop takes minutes")
+    parser.add_argument("--only", metavar="NAME", help="one row: 'seed data' or a network / "
+                        "batch name such as 784-100-10/b128")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -212,6 +214,8 @@ def main():
         if name != "default preset":
             candidates += ["seed"] + (["torch"] if torch else [])
         plan.append((name, candidates))
+    if args.only:
+        plan = [row for row in plan if row[0] == args.only]
 
     print(f"nndraw training benchmark: {machine()}")
     print(f"median of {args.runs} runs x {args.epochs} epochs, each candidate in its own process")

@@ -1,23 +1,18 @@
 """Nielsen's chapter 1 algorithm, one example at a time, re-implemented here as a yardstick:
 for each example of a mini-batch, a forward and backward pass with (n, 1) columns, the
-gradients summed in Python lists, then one averaged step. float64, as the book."""
+gradients summed in Python lists, then one averaged step. float64, as the book.
+(Benchmarks put this folder on sys.path, so `book_math` imports as a plain module.)"""
 
 import random
 
 import numpy as np
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
+from book_math import book_parameters, sigmoid, sigmoid_prime
 
 
 class PerExampleNetwork:
     def __init__(self, sizes, seed=0):
-        rng = np.random.default_rng(seed)
         self.sizes = sizes
-        self.weights = [rng.standard_normal((n_out, n_in))
-                        for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-        self.biases = [rng.standard_normal((n_out, 1)) for n_out in sizes[1:]]
+        self.weights, self.biases = book_parameters(sizes, seed)
 
     def SGD(self, training_data, epochs, mini_batch_size, eta):
         for _ in range(epochs):
@@ -40,22 +35,22 @@ class PerExampleNetwork:
         for w, b in zip(self.weights, self.biases):
             z = w @ activation + b
             zs.append(z)
-            activation = _sigmoid(z)
+            activation = sigmoid(z)
             activations.append(activation)
-        s = _sigmoid(zs[-1])
-        delta = (activations[-1] - y) * s * (1 - s)
-        nabla_b = [None] * len(self.biases)
-        nabla_w = [None] * len(self.weights)
+        # As the book does: gradient lists start as zeros, sigmoid_prime evaluates the sigmoid
+        # twice.
+        nabla_b = [np.zeros(b.shape) for b in self.biases]
+        nabla_w = [np.zeros(w.shape) for w in self.weights]
+        delta = (activations[-1] - y) * sigmoid_prime(zs[-1])
         nabla_b[-1], nabla_w[-1] = delta, delta @ activations[-2].T
         for layer in range(2, len(self.sizes)):
-            s = _sigmoid(zs[-layer])
-            delta = (self.weights[-layer + 1].T @ delta) * s * (1 - s)
+            delta = (self.weights[-layer + 1].T @ delta) * sigmoid_prime(zs[-layer])
             nabla_b[-layer], nabla_w[-layer] = delta, delta @ activations[-layer - 1].T
         return nabla_b, nabla_w
 
     def evaluate(self, test_data):
         def forward(a):
             for w, b in zip(self.weights, self.biases):
-                a = _sigmoid(w @ a + b)
+                a = sigmoid(w @ a + b)
             return a
         return sum(int(np.argmax(forward(x)) == y) for x, y in test_data)

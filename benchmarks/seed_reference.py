@@ -2,29 +2,24 @@
 
 Faithful to what makes it slow or fast: the data is the book's list of (x, y) column pairs,
 each mini-batch is gathered into column matrices with np.array, biases are widened with
-np.tile, everything is float64, and new weight lists are built after every mini-batch.
+np.tile, the gradient lists start as zeros, the sigmoid's derivative evaluates the sigmoid
+twice, everything is float64, and new weight lists are built after every mini-batch.
 """
 
 import random
 
 import numpy as np
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
+from book_math import book_parameters, sigmoid, sigmoid_prime
 
 
 class SeedNetwork:
     def __init__(self, sizes, seed=0):
-        rng = np.random.default_rng(seed)
         self.sizes = sizes
-        self.weights = [rng.standard_normal((n_out, n_in))
-                        for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-        self.biases = [rng.standard_normal((n_out, 1)) for n_out in sizes[1:]]
+        self.weights, self.biases = book_parameters(sizes, seed)
 
     def feedforward(self, a):
         for w, b in zip(self.weights, self.biases):
-            a = _sigmoid(w @ a + b)
+            a = sigmoid(w @ a + b)
         return a
 
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None):
@@ -51,15 +46,16 @@ class SeedNetwork:
         for w, b in zip(self.weights, self.biases):
             z = w @ activation + np.tile(b, (1, m))
             zs.append(z)
-            activation = _sigmoid(z)
+            activation = sigmoid(z)
             activations.append(activation)
-        s = _sigmoid(zs[-1])
-        delta = (activations[-1] - ys) * s * (1 - s)
-        grad_w, grad_b = [None] * len(self.weights), [None] * len(self.weights)
+        # As the post does: gradient lists allocated as zeros, then filled in, and the
+        # derivative of the sigmoid computed from two fresh evaluations of the sigmoid.
+        grad_b = [np.zeros(b.shape) for b in self.biases]
+        grad_w = [np.zeros(w.shape) for w in self.weights]
+        delta = (activations[-1] - ys) * sigmoid_prime(zs[-1])
         grad_w[-1], grad_b[-1] = delta @ activations[-2].T, delta
         for layer in range(2, len(self.sizes)):
-            s = _sigmoid(zs[-layer])
-            delta = (self.weights[-layer + 1].T @ delta) * s * (1 - s)
+            delta = (self.weights[-layer + 1].T @ delta) * sigmoid_prime(zs[-layer])
             grad_w[-layer], grad_b[-layer] = delta @ activations[-layer - 1].T, delta
         return grad_w, grad_b
 

@@ -66,6 +66,7 @@ class _Buffers:
 
     def __init__(self, xp, sizes, k, dtype):
         self.inputs = xp.ones((k, sizes[0] + 1), dtype)
+        self.rows = self.inputs[:, :-1]  # where a batch is gathered; the ones stay
         self.targets = xp.empty((sizes[-1], k), dtype)
         self.activations = [xp.ones((n + 1, k), dtype) for n in sizes[1:-1]]
         self.activations.append(xp.empty((sizes[-1], k), dtype))
@@ -257,8 +258,8 @@ class Network:
         `y` (n_out, n) into the buffers for a batch of that size; return the buffers."""
         xp = self.xp
         k = x.shape[0] if index is None else index.shape[0]
-        buf = self._batch_buffers(k)
-        rows = buf.inputs[:, :-1]
+        buf = self._buffers.get(k) or self._batch_buffers(k)
+        rows = buf.rows
         if index is None:
             rows[...] = x
             buf.targets[...] = y
