@@ -11,6 +11,7 @@ each layer updated in place as soon as its error has been passed down.
 
 import math
 import time
+from typing import NamedTuple
 
 import numpy as np
 
@@ -53,6 +54,12 @@ def parse_sizes(sizes):
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
             raise ConfigError(f"every layer size must be a positive whole number, not {s!r}")
     return [int(s) for s in sizes]
+
+
+class Measurement(NamedTuple):
+    correct: int
+    cost: float
+    probabilities: np.ndarray  # (m, n_out) on the host
 
 
 class _Buffers:
@@ -189,10 +196,13 @@ class Network:
         if x.ndim == 1:
             x = x.reshape(1, -1)
         self._check_width(x.shape[1])
-        out = self._forward(x.T)
-        if self.output is not Softmax:
-            out = out / xp.maximum(out.sum(axis=0, keepdims=True), 1e-12)
-        return backend.to_host(out.T)
+        return backend.to_host(self._probabilities(self._forward(x.T)).T)
+
+    def _probabilities(self, out):
+        """Output columns as probabilities: softmax already sums to one; sigmoid is scaled."""
+        if self.output is Softmax:
+            return out
+        return out / self.xp.maximum(out.sum(axis=0, keepdims=True), 1e-12)
 
     def _check_width(self, n):
         if n != self.sizes[0]:
@@ -303,12 +313,14 @@ class Network:
     def evaluate(self, test_data):
         """How many test inputs the network classifies correctly (an int)."""
         x, labels = self.test_arrays(test_data)
-        return self.measure(x, labels)[0]
+        return self.measure(x, labels).correct
 
     def measure(self, x, labels):
-        """(number correct, mean cost) on rows `x` with integer `labels` (device arrays)."""
+        """Measurement(correct, cost, probabilities) on rows `x` with integer `labels` (device
+        arrays): the number right, the mean cost, and each row's class probabilities on the
+        host, from one forward pass (the window's confusion matrix needs them too)."""
         xp = self.xp
-        correct, total = 0, 0.0
+        correct, total, probabilities = 0, 0.0, []
         for start in range(0, x.shape[0], _EVAL_CHUNK):
             lab = labels[start:start + _EVAL_CHUNK]
             out = self._forward(x[start:start + _EVAL_CHUNK].T)
@@ -317,7 +329,10 @@ class Network:
             target[lab, xp.arange(lab.shape[0])] = 1
             total += float(cost_value(self.cost, self.output, xp, out, target, out - target,
                                       xp.empty_like(out)))
-        return correct, total / max(x.shape[0], 1)
+            probabilities.append(backend.to_host(self._probabilities(out).T))
+        rows = np.concatenate(probabilities) if probabilities else \
+            np.zeros((0, self.sizes[-1]), self.dtype)
+        return Measurement(correct, total / max(x.shape[0], 1), rows)
 
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *,
             lmbda=0.0, momentum=0.0, seed=None):
@@ -343,7 +358,7 @@ class Network:
             record = {"epoch": j, "cost": cost / x.shape[0],
                       "seconds": time.perf_counter() - start}
             if test is not None:
-                correct, _ = self.measure(*test)
+                correct = self.measure(*test).correct
                 record.update(correct=correct, n_test=int(test[0].shape[0]),
                               accuracy=correct / test[0].shape[0])
             history.append(record)

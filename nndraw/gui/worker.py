@@ -114,10 +114,9 @@ class TrainingWorker(QObject):
         history = []
         try:
             if self.evaluate_only or self.teach is not None:   # where teaching starts from
-                x, labels = network.test_arrays(test)
-                correct, cost = network.measure(x, labels)
-                self._report(network, test, trainer.Evaluation(
-                    0.0, correct, len(labels), cost, float("nan"), True), history)
+                self._report(network, test,
+                             trainer.evaluate(network, *network.test_arrays(test), 0.0),
+                             history)
             if self.evaluate_only:
                 return
             for event in trainer.run(network, self.config, train, test, stop=self._stop,
@@ -138,7 +137,7 @@ class TrainingWorker(QObject):
         probabilities and confusion matrix on the images just evaluated, and the accuracy on
         the person's held-out drawings."""
         k = evaluation.total
-        probabilities = network.predict(test.images[:k])
+        probabilities = evaluation.probabilities  # measured with the evaluation, not again
         classes = probabilities.shape[1]
         confusion = np.zeros((classes, classes), np.int64)
         np.add.at(confusion, (test.labels[:k], probabilities.argmax(axis=1)), 1)

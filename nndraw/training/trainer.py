@@ -7,7 +7,7 @@ Evaluation) so the caller can print a bar or emit a signal, and can stop it by s
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,6 +42,7 @@ class Evaluation:
     cost: float         # mean test cost
     train_cost: float   # mean training cost over the mini-batches since the last evaluation
     complete: bool      # True at an epoch's end: measured on the whole test set
+    probabilities: object = field(default=None, repr=False)  # (total, classes), host
 
     @property
     def accuracy(self):
@@ -96,12 +97,14 @@ def _run(network, config, train, test, stop, evals_per_epoch, subset, progress_i
             if pending and done >= pending[0] and done < batches:
                 del pending[0]
                 seen = min(n, done * config.mini_batch_size)
-                yield _evaluate(network, test_x[:subset], test_labels[:subset],
+                yield evaluate(network, test_x[:subset], test_labels[:subset],
                                 epoch + done / batches, cost_sum / seen, False)
         yield Progress(epoch, config.epochs, batches, batches, time.perf_counter() - start)
-        yield _evaluate(network, test_x, test_labels, epoch + 1.0, cost_sum / n, True)
+        yield evaluate(network, test_x, test_labels, epoch + 1.0, cost_sum / n, True)
 
 
-def _evaluate(network, x, labels, epoch, train_cost, complete):
-    correct, cost = network.measure(x, labels)
-    return Evaluation(epoch, correct, int(x.shape[0]), cost, train_cost, complete)
+def evaluate(network, x, labels, epoch, train_cost=float("nan"), complete=True):
+    """An Evaluation of `network` on rows `x` (device arrays from `test_arrays`)."""
+    m = network.measure(x, labels)
+    return Evaluation(epoch, m.correct, int(x.shape[0]), m.cost, train_cost, complete,
+                      m.probabilities)

@@ -161,3 +161,13 @@ def test_gpu_without_cupy_says_why(monkeypatch):
 def test_unknown_device_is_refused():
     with pytest.raises(DeviceError, match="unknown device 'tpu'"):
         Network([784, 10], device="tpu")
+
+
+def test_measure_gives_what_predict_and_evaluate_give_in_one_pass(mnist):
+    _, test = mnist
+    for output in ("sigmoid", "softmax"):
+        net = Network([784, 16, 10], output=output, seed=2)
+        m = net.measure(*net.test_arrays(test.subset(300)))
+        np.testing.assert_allclose(m.probabilities, net.predict(test.images[:300]), rtol=1e-5)
+        assert m.correct == net.evaluate(test.subset(300))
+        assert m.correct == int((m.probabilities.argmax(axis=1) == test.labels[:300]).sum())
