@@ -6,7 +6,6 @@ errors, from argparse); tracebacks are kept for bugs.
 
 import argparse
 import sys
-import time
 
 from nndraw.errors import NndrawError
 
@@ -61,11 +60,15 @@ def _build_parser():
     predict = commands.add_parser("predict", help="read digits from image files")
     predict.add_argument("--model", metavar="PATH", help="model file (default: the shipped one)")
     predict.add_argument("images", nargs="+", metavar="IMAGE")
-    return parser
+    return parser, commands.choices
 
 
 def main(argv=None):
-    args = _build_parser().parse_args(argv)
+    parser, commands = _build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:   # the usage of the command that was given, not the top level's
+        (commands.get(args.command) or parser).error(
+            f"unrecognized arguments: {' '.join(extra)}")
     try:
         if args.command == "train":
             return _train(args)
@@ -82,7 +85,9 @@ def main(argv=None):
 
 
 def _train(args):
-    from nndraw.data.datasets import load_mnist
+    from tqdm import tqdm
+
+    from nndraw.data.datasets import DataSource
     from nndraw.training import trainer
     from nndraw.training.config import preset
     from nndraw.training.model_io import save_model
@@ -91,52 +96,28 @@ def _train(args):
         "sizes", "epochs", "mini_batch_size", "eta", "activation", "output", "cost", "init",
         "lmbda", "momentum", "schedule", "device", "seed")}
     config = preset(args.preset, **settings).validated()
-    train_set, test_set = load_mnist(args.data)
+    source = DataSource.of_folder(args.data) if args.data else DataSource.mnist()
+    train_set, test_set = source.load()
     network = trainer.build_network(config)
-    bar = _ProgressBar(sys.stderr)
     history = []
-    for event in trainer.run(network, config, train_set, test_set):
-        if isinstance(event, trainer.Progress):
-            bar.show(event)
-        elif event.complete:
-            bar.clear()
-            print(f"Epoch {int(event.epoch) - 1}: {event.correct} / {event.total}", flush=True)
-            history.append(event.record())
-    bar.clear()
-    save_model(args.save, network, history=history, config=config.to_dict())
-    print(f"saved {args.save} ({100 * history[-1]['accuracy']:.2f}% on the test set)",
-          file=sys.stderr)
+    # The bar goes to stderr, redrawn in place, on a terminal only: a log keeps the book's
+    # lines and the one-line result, not hundreds of redrawn bars.
+    with tqdm(total=config.epochs, unit="epoch", file=sys.stderr, leave=False,
+              disable=not sys.stderr.isatty(), mininterval=0.1,
+              bar_format="Epoch {n:.1f}/{total:.0f} {bar:30} {percentage:3.0f}% "
+                         "{remaining} left") as bar:
+        for event in trainer.run(network, config, train_set, test_set):
+            if isinstance(event, trainer.Progress):
+                bar.update(event.position - bar.n)
+            elif event.complete:
+                bar.write(f"Epoch {int(event.epoch) - 1}: {event.correct} / {event.total}",
+                          file=sys.stdout)
+                sys.stdout.flush()
+                history.append(event)
+    save_model(args.save, network, history=history, config=config.to_dict(), dataset=source,
+               plan=(0.0, config.epochs))
+    print(f"saved {args.save} ({history[-1].describe(source.name)})", file=sys.stderr)
     return 0
-
-
-class _ProgressBar:
-    """A one-line bar, redrawn in place: ten times a second on a terminal, once a second
-    when stderr goes to a file or a pipe."""
-
-    def __init__(self, stream, width=30):
-        self.stream, self.width = stream, width
-        self.interval = 0.1 if stream.isatty() else 1.0
-        self.last = 0.0
-        self.shown = False
-
-    def show(self, progress):
-        now = time.perf_counter()
-        if now - self.last < self.interval:
-            return
-        self.last, self.shown = now, True
-        filled = int(self.width * progress.fraction)
-        left = progress.remaining
-        eta = f"{left:4.0f}s left" if left is not None else ""
-        self.stream.write(f"\rEpoch {progress.epoch + 1}/{progress.epochs} "
-                          f"[{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{100 * progress.fraction:3.0f}% {eta}")
-        self.stream.flush()
-
-    def clear(self):
-        if self.shown:
-            self.stream.write("\r" + " " * (self.width + 40) + "\r")
-            self.stream.flush()
-            self.shown = False
 
 
 def _predict(args):
@@ -148,6 +129,7 @@ def _predict(args):
     if network.sizes[0] != 784:
         raise NndrawError(f"{args.model}: this model takes {network.sizes[0]} inputs, "
                           "not 28x28 images")
+    names = network.metadata["dataset"].class_names   # digits, or what the model reads
     status = 0
     for path in args.images:
         try:
@@ -160,6 +142,6 @@ def _predict(args):
             print(f"{path}: - (blank)")
             continue
         probabilities = network.predict(image.reshape(1, -1))[0]
-        digit = int(probabilities.argmax())
-        print(f"{path}: {digit} (p={probabilities[digit]:.2f})")
+        best = int(probabilities.argmax())
+        print(f"{path}: {names[best]} (p={probabilities[best]:.2f})")
     return status

@@ -30,3 +30,14 @@ class DivergedError(NndrawError):
             f"training diverged at epoch {epoch}, mini-batch {batch}: the cost became NaN or "
             f"infinite; try a smaller learning rate than eta={eta:g}"
         )
+
+
+class FailedToLearnError(NndrawError):
+    """A run ended no better than chance: the network answers everything alike."""
+
+    def __init__(self, evaluation):
+        self.evaluation = evaluation
+        super().__init__(
+            f"training failed to learn: {evaluation.percent()} of {evaluation.total:,} test "
+            "images is no better than chance, so the network was not kept; try a smaller "
+            "learning rate or the default preset")

@@ -20,7 +20,8 @@ def gpu_unavailable_reason():
     try:
         import cupy
     except ImportError:
-        return "cupy is not installed (pip install 'nndraw[gpu]')"
+        return ('cupy is not installed (in the nndraw folder: pip install ".[gpu]", '
+                "see the README)")
     except Exception as exc:  # a broken CUDA install can fail in many ways at import
         return f"cupy failed to import: {exc}"
     try:
@@ -98,9 +99,30 @@ def _blas_controller():
     return ThreadpoolController()
 
 
-def blas_threads_for(largest_product):
-    """1 for products too small to share between threads, else None (the BLAS default)."""
+def blas_threads_for(xp, largest_product):
+    """numpy: 1 for products too small to share between threads, else None (the BLAS
+    default). cupy: None (numpy's BLAS is not used)."""
+    if xp is not np:
+        return None
     return 1 if largest_product < SMALL_PRODUCT else None
+
+
+def batches_between_syncs(xp):
+    """How many mini-batches to run before reading a cost back: every one on the CPU, every
+    16th on the GPU, where reading a value waits for the device to finish."""
+    return 1 if xp is np else 16
+
+
+def gather(source, index, axis, out):
+    """Copy the entries `index` along `axis` of `source` into `out`. numpy: `take` with out=,
+    the method (np.take's wrapper costs as much as the copy at small batches); cupy: plain
+    fancy indexing, its most portable form."""
+    if isinstance(source, np.ndarray):
+        source.take(index, axis=axis, out=out)
+    elif axis == 0:
+        out[...] = source[index]
+    else:
+        out[...] = source[:, index]
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ import numpy as np
 
 class Sigmoid:
     name = "sigmoid"
+    complement_term = True   # as an output with cross-entropy: each unit is its own yes/no
 
     @staticmethod
     def fn(xp, z, out):
@@ -25,6 +26,18 @@ class Sigmoid:
         """sigma'(z) = a (1 - a)."""
         xp.subtract(1, a, out=out)
         out *= a
+        return out
+
+    @staticmethod
+    def probabilities(xp, out):
+        """As an output layer: each column scaled to sum to one, so it reads as probabilities."""
+        return out / xp.maximum(out.sum(axis=0, keepdims=True), 1e-12)
+
+    @staticmethod
+    def delta_from_output_error(xp, a, diff, out, scratch):
+        """dC/dz from dC/da = diff for a layer of independent sigmoids."""
+        Sigmoid.prime_from_output(xp, a, out)
+        out *= diff
         return out
 
 
@@ -69,6 +82,22 @@ class Softmax:
         out /= out.sum(axis=0, keepdims=True)
         return out
 
+    @staticmethod
+    def probabilities(xp, out):
+        return out
+
+    @staticmethod
+    def delta_from_output_error(xp, a, diff, out, scratch):
+        """dC/dz from dC/da = diff through softmax's Jacobian: a_i (diff_i - sum_j diff_j a_j)."""
+        xp.multiply(diff, a, out=scratch)
+        xp.subtract(diff, scratch.sum(axis=0, keepdims=True), out=out)
+        out *= a
+        return out
+
+    # With the log-likelihood cost, log(a) needs no log(1 - a) term (the other classes are
+    # already in the normalisation): see CrossEntropy.value.
+    complement_term = False
+
 
 ACTIVATIONS = {f.name: f for f in (Sigmoid, Tanh, ReLU)}
 OUTPUTS = {f.name: f for f in (Sigmoid, Softmax)}
@@ -83,22 +112,14 @@ class Quadratic:
     name = "quadratic"
 
     @staticmethod
-    def value(xp, a, y, diff):
+    def value(xp, output, a, y, diff, scratch):
         """Summed over the batch; `diff` must already hold a - y."""
         return 0.5 * xp.vdot(diff, diff)
 
     @staticmethod
     def output_delta(xp, output, a, diff, out, scratch):
-        """dC/dz for the output layer, from diff = a - y."""
-        if output is Softmax:
-            # Jacobian of softmax: delta_i = a_i (diff_i - sum_j diff_j a_j)
-            xp.multiply(diff, a, out=scratch)
-            xp.subtract(diff, scratch.sum(axis=0, keepdims=True), out=out)
-            out *= a
-            return out
-        Sigmoid.prime_from_output(xp, a, out)
-        out *= diff
-        return out
+        """dC/dz for the output layer, from diff = a - y = dC/da."""
+        return output.delta_from_output_error(xp, a, diff, out, scratch)
 
 
 class CrossEntropy:
@@ -108,11 +129,12 @@ class CrossEntropy:
     name = "cross-entropy"
 
     @staticmethod
-    def value(xp, a, y, scratch, softmax):
+    def value(xp, output, a, y, diff, scratch):
+        """Summed over the batch."""
         xp.maximum(a, _TINY, out=scratch)
         xp.log(scratch, out=scratch)
         total = -xp.vdot(y, scratch)
-        if not softmax:
+        if output.complement_term:
             xp.subtract(1, a, out=scratch)
             xp.maximum(scratch, _TINY, out=scratch)
             xp.log(scratch, out=scratch)
@@ -126,13 +148,6 @@ class CrossEntropy:
 
 
 COSTS = {c.name: c for c in (Quadratic, CrossEntropy)}
-
-
-def cost_value(cost, output, xp, a, y, diff, scratch):
-    """The cost summed over the examples of a mini-batch (a device scalar)."""
-    if cost is Quadratic:
-        return Quadratic.value(xp, a, y, diff)
-    return CrossEntropy.value(xp, a, y, scratch, softmax=output is Softmax)
 
 
 def sigmoid(z):

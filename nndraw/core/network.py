@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from nndraw.core import backend
-from nndraw.core.functions import ACTIVATIONS, COSTS, OUTPUTS, Softmax, cost_value
+from nndraw.core.functions import ACTIVATIONS, COSTS, OUTPUTS
 from nndraw.errors import ConfigError, DivergedError
 
 INITS = {
@@ -196,13 +196,7 @@ class Network:
         if x.ndim == 1:
             x = x.reshape(1, -1)
         self._check_width(x.shape[1])
-        return backend.to_host(self._probabilities(self._forward(x.T)).T)
-
-    def _probabilities(self, out):
-        """Output columns as probabilities: softmax already sums to one; sigmoid is scaled."""
-        if self.output is Softmax:
-            return out
-        return out / self.xp.maximum(out.sum(axis=0, keepdims=True), 1e-12)
+        return backend.to_host(self.output.probabilities(xp, self._forward(x.T)).T)
 
     def _check_width(self, n):
         if n != self.sizes[0]:
@@ -239,7 +233,7 @@ class Network:
 
         out, y, diff = values[last], buf.targets, buf.diff
         xp.subtract(out, y, out=diff)
-        cost = cost_value(self.cost, self.output, xp, out, y, diff, buf.scratch[last])
+        cost = self.cost.value(xp, self.output, out, y, diff, buf.scratch[last])
         delta = self.cost.output_delta(xp, self.output, out, diff, buf.deltas[last],
                                        buf.scratch[last])
         if scale is not None:
@@ -269,16 +263,12 @@ class Network:
         xp = self.xp
         k = x.shape[0] if index is None else index.shape[0]
         buf = self._buffers.get(k) or self._batch_buffers(k)
-        rows = buf.rows
         if index is None:
-            rows[...] = x
+            buf.rows[...] = x
             buf.targets[...] = y
-        elif xp is np:  # the methods: np.take's wrapper costs as much as the copy here
-            x.take(index, axis=0, out=rows)
-            y.take(index, axis=1, out=buf.targets)
-        else:  # cupy: plain fancy indexing, the most portable form
-            rows[...] = x[index]
-            buf.targets[...] = y[:, index]
+        else:
+            backend.gather(x, index, 0, buf.rows)
+            backend.gather(y, index, 1, buf.targets)
         return buf
 
     # ----------------------------------------------------------------- the book's API
@@ -327,9 +317,9 @@ class Network:
             correct += int((out.argmax(axis=0) == lab).sum())
             target = xp.zeros_like(out)
             target[lab, xp.arange(lab.shape[0])] = 1
-            total += float(cost_value(self.cost, self.output, xp, out, target, out - target,
-                                      xp.empty_like(out)))
-            probabilities.append(backend.to_host(self._probabilities(out).T))
+            total += float(self.cost.value(xp, self.output, out, target, out - target,
+                                           xp.empty_like(out)))
+            probabilities.append(backend.to_host(self.output.probabilities(xp, out).T))
         rows = np.concatenate(probabilities) if probabilities else \
             np.zeros((0, self.sizes[-1]), self.dtype)
         return Measurement(correct, total / max(x.shape[0], 1), rows)
@@ -366,26 +356,29 @@ class Network:
 
     # ----------------------------------------------------------------- the fast loop
     def sgd_epoch(self, x, y, mini_batch_size, eta, epoch, rng, *, lmbda=0.0, momentum=0.0,
-                  check_every=None):
+                  check_every=None, batches=None):
         """One epoch of SGD over `training_arrays` output `x` (n, n_in) and `y` (n_out, n),
         in a fresh random order. Yields (batch index, summed batch cost as a float) every
         `check_every` batches (on the CPU: every batch; on the GPU: every 16, because reading
         a cost waits for the device), so the caller may report progress or stop between
-        yields. Raises DivergedError on a non-finite cost, or non-finite weights at the end."""
+        yields. `batches`: which mini-batches of the shuffled order to run (all by default; a
+        resumed run finishes an epoch with the later ones). Raises DivergedError on a
+        non-finite cost, or non-finite weights at the end."""
         xp = self.xp
         n = x.shape[0]
         if check_every is None:
-            check_every = 1 if xp is np else 16
+            check_every = backend.batches_between_syncs(xp)
         order = xp.asarray(rng.permutation(n))
         if momentum and self._velocity is None:
             self._velocity = [xp.zeros_like(p) for p in self._params]
         decay = 1.0 - eta * lmbda / n
-        pending = 0.0
+        pending, batch = 0.0, -1
         largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:])) * mini_batch_size
-        threads = backend.blas_threads_for(largest) if xp is np else None
+        threads = backend.blas_threads_for(xp, largest)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
                 backend.blas_threads(threads):
-            for batch, start in enumerate(range(0, n, mini_batch_size)):
+            for batch in batches if batches is not None else range(-(-n // mini_batch_size)):
+                start = batch * mini_batch_size
                 index = order[start:start + mini_batch_size]
                 buf = self._load_batch(x, y, index)
                 pending = pending + self._step(buf, eta / index.shape[0], decay, momentum)

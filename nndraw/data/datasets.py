@@ -1,6 +1,9 @@
-"""Training and test sets as arrays: the bundled MNIST, Fashion-MNIST, or any IDX folder."""
+"""Training and test sets as arrays: the bundled MNIST, Fashion-MNIST, or any IDX folder,
+and `DataSource`, the one description of a data set that the panel chooses, the session keeps,
+model and run files store, and the loaders use."""
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -78,5 +81,94 @@ def load_fashion_mnist(folder=FASHION_DIR):
 
 
 def class_names(folder=None):
-    """Names for the ten classes: clothing for Fashion-MNIST, digits otherwise."""
+    """Names for the ten classes of an IDX folder: clothing for Fashion-MNIST (Debian's folder,
+    or any folder named for it), digits otherwise."""
     return FASHION_CLASSES if folder and "fashion" in str(folder).lower() else DIGIT_CLASSES
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """What a model reads and where its data comes from: `kind` is "mnist" (the bundled
+    digits), "fashion" or "folder"; `folder` is None for MNIST."""
+
+    kind: str = "mnist"
+    folder: str | None = None
+    class_names: tuple = DIGIT_CLASSES
+
+    @classmethod
+    def mnist(cls):
+        return cls()
+
+    @classmethod
+    def fashion(cls, folder=FASHION_DIR):
+        return cls("fashion", os.fspath(folder), FASHION_CLASSES)
+
+    @classmethod
+    def of_folder(cls, folder):
+        """An IDX folder; Debian's Fashion-MNIST folder is recognised as Fashion-MNIST."""
+        folder = os.fspath(folder)
+        if class_names(folder) == FASHION_CLASSES:
+            return cls.fashion(folder)
+        return cls("folder", folder, DIGIT_CLASSES)
+
+    @property
+    def name(self):
+        """How the window and the CLI name it: 'MNIST', 'Fashion-MNIST' or the folder's name."""
+        if self.kind == "mnist":
+            return "MNIST"
+        if self.kind == "fashion":
+            return "Fashion-MNIST"
+        return Path(self.folder).name or str(self.folder)
+
+    @property
+    def reads_digits(self):
+        return tuple(self.class_names) == DIGIT_CLASSES
+
+    @property
+    def things(self):
+        """What its images show, for sentences: 'digits' or 'clothing' or 'images'."""
+        if self.reads_digits:
+            return "digits"
+        return "clothing" if tuple(self.class_names) == FASHION_CLASSES else "images"
+
+    def load(self):
+        """(train, test) Splits."""
+        return load_mnist(self.folder)
+
+    def check(self):
+        """DataFileError now, naming what is missing, if the folder cannot be a data set (so a
+        bad folder is refused when chosen, not when training starts). Reads headers only."""
+        if self.folder is None:
+            return
+        folder = Path(self.folder)
+        if not folder.is_dir():
+            raise DataFileError(f"{folder}: no such folder")
+        for prefix in ("train", "t10k"):
+            for kind in ("images", "labels"):
+                _find(folder, prefix, kind)
+
+    def to_dict(self):
+        return {"kind": self.kind, "folder": self.folder, "class_names": list(self.class_names)}
+
+    @classmethod
+    def from_dict(cls, value):
+        """From `to_dict`, or from what older files stored: "mnist", "fashion" or a folder's
+        path; None (a model saved before models named their data) is MNIST."""
+        if value is None or value == "mnist":
+            return cls.mnist()
+        if value == "fashion":
+            return cls.fashion()
+        if isinstance(value, str):
+            return cls.of_folder(value)
+        if not isinstance(value, dict) or value.get("kind") not in ("mnist", "fashion",
+                                                                     "folder"):
+            raise ValueError("its data set is not described the way nndraw describes one")
+        names = value.get("class_names") or DIGIT_CLASSES
+        if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+            raise ValueError("its class names are malformed")
+        folder = value.get("folder")
+        if value["kind"] == "mnist":
+            folder = None
+        elif not isinstance(folder, str):
+            raise ValueError("its data folder is malformed")
+        return cls(value["kind"], folder, tuple(names))

@@ -37,6 +37,7 @@ class Canvas(QWidget):
         self._image.fill(Qt.GlobalColor.black)
         self._last = None       # the previous point of the stroke in progress, image coordinates
         self._empty = True
+        self.hint = "Draw a digit here"
 
     # ------------------------------------------------------------------ the drawing
     def ink(self):
@@ -46,6 +47,12 @@ class Canvas(QWidget):
         rows = bits.reshape(SIDE, self._image.bytesPerLine())
         blue = rows[:, 0:SIDE * 4:4]        # white ink: every channel holds the same level
         return blue.astype(np.float32) * np.float32(1 / 255)
+
+    def set_hint(self, text):
+        """What the empty board invites ("Draw a digit here", or clothing for Fashion-MNIST)."""
+        self.hint = text
+        self.setToolTip(f"{text}. Right-click or Esc clears.")
+        self.update()
 
     def is_empty(self):
         return self._empty
@@ -95,9 +102,12 @@ class Canvas(QWidget):
         else:
             painter.drawLine(start, end)
         painter.end()
-        self._empty = False
         dirty = QRectF(start, end).normalized().adjusted(-width, -width, width, width)
-        self.update(self._to_widget(dirty).toAlignedRect())
+        if self._empty:     # the first touch: the hint across the board goes too
+            self._empty = False
+            self.update()
+        else:
+            self.update(self._to_widget(dirty).toAlignedRect())
         self.drawing_changed.emit(self.ink())
 
     # ------------------------------------------------------------------ geometry
@@ -138,7 +148,7 @@ class Canvas(QWidget):
             font = painter.font()
             font.setPointSizeF(font.pointSizeF() * 1.3)
             painter.setFont(font)
-            painter.drawText(board, Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+            painter.drawText(board, Qt.AlignmentFlag.AlignCenter, self.hint)
         painter.setPen(QPen(self.palette().mid().color(), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(board.adjusted(0.5, 0.5, -0.5, -0.5))

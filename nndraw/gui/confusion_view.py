@@ -11,7 +11,7 @@ Signals (ConfusionMatrix)
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -55,11 +55,24 @@ class ConfusionMatrix(QWidget):
         return QSize(280, 280)
 
     def _geometry(self):
-        """(left, top, cell) of the grid, leaving room for the axis labels."""
+        """(left, top, cell) of the grid, leaving room for the axis titles and labels."""
         n = len(self.names)
-        margin = self.fontMetrics().height() + 6
+        margin = 2 * self.fontMetrics().height() + 8
         cell = max(4.0, min(self.width() - margin, self.height() - margin) / n)
         return margin, margin, cell
+
+    def count_font(self, cell):
+        """The largest font, up to the widget's own, in which every count fits its cell."""
+        font = QFont(self.font())
+        widest = str(int(self.counts.max())) if self.counts is not None and self.counts.size \
+            else "0"
+        size = font.pointSizeF()
+        while size > 5.0:
+            font.setPointSizeF(size)
+            if QFontMetricsF(font).horizontalAdvance(widest) <= cell * 0.86:
+                break
+            size -= 0.5
+        return font
 
     def cell_rect(self, row, col):
         left, top, cell = self._geometry()
@@ -82,9 +95,9 @@ class ConfusionMatrix(QWidget):
         faint = palette.color(QPalette.ColorRole.PlaceholderText)
         left, top, cell = self._geometry()
         n = len(self.names)
-        small = painter.font()
-        small.setPointSizeF(max(6.0, min(small.pointSizeF(), cell * 0.32)))
+        small = self.count_font(cell)
         painter.setFont(small)
+        fits = QFontMetricsF(small).height() <= cell
         centre = Qt.AlignmentFlag.AlignCenter
         counts = self.counts
         totals = counts.sum(axis=1, keepdims=True).clip(min=1) if counts is not None else None
@@ -99,18 +112,27 @@ class ConfusionMatrix(QWidget):
                     shade = QColor(hit if r == c else miss)
                     shade.setAlphaF(float(min(1.0, 0.15 + (share if r == c else 6 * share))))
                 painter.fillRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), shade)
-                if counts is not None and counts[r, c] and cell >= 18:
+                if counts is not None and counts[r, c] and fits:
                     painter.setPen(text)
                     painter.drawText(rect, centre, str(int(counts[r, c])))
         if self.selected is not None:
             painter.setPen(palette.color(QPalette.ColorRole.Highlight))
             painter.drawRect(self.cell_rect(*self.selected).adjusted(0, 0, -1, -1))
         painter.setPen(faint)
+        painter.setFont(self.font())
+        line = self.fontMetrics().height()
         for i, name in enumerate(self.names):
             label = name if len(name) <= 2 else name[:2]
-            painter.drawText(QRectF(left + i * cell, 0, cell, top - 2), centre, label)
-            painter.drawText(QRectF(0, top + i * cell, left - 4, cell),
+            painter.drawText(QRectF(left + i * cell, line, cell, top - line - 2), centre, label)
+            painter.drawText(QRectF(line, top + i * cell, left - line - 4, cell),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+        # Axis titles: what the network read across the top, the true class down the side.
+        painter.drawText(QRectF(left, 0, n * cell, line), centre, "predicted")
+        painter.save()
+        painter.translate(0, top + n * cell)
+        painter.rotate(-90)
+        painter.drawText(QRectF(0, 0, n * cell, line), centre, "true")
+        painter.restore()
         painter.end()
 
 
@@ -184,14 +206,14 @@ class ConfusionPanel(QWidget):
         self.matrix.set_counts(self.matrix.counts, names)
         self.bars.set_class_names(names)
 
-    def set_evaluation(self, test, probabilities, confusion, epoch=None):
-        """`test`: the test Split; `probabilities`: (k, classes) for its first k images."""
-        self.test, self.probabilities = test, probabilities
+    def set_evaluation(self, test, evaluation, confusion):
+        """`test`: the Split measured; `evaluation`: its Evaluation record (probabilities
+        for each of its images); `confusion`: the counts."""
+        self.test, self.probabilities = test, evaluation.probabilities
         self.matrix.set_counts(confusion, self.names)
-        k = len(probabilities)
-        correct = int(np.trace(confusion))
-        when = f" after {epoch:.1f} epochs" if epoch else ""
-        self.note.setText(f"{correct:,} of {k:,} test images right{when}")
+        when = f" at epoch {evaluation.epoch:.1f}" if evaluation.epoch else ""
+        self.note.setText(f"{evaluation.correct:,} of {evaluation.total:,} test images right "
+                          f"({evaluation.percent()}){when}")
         if self.matrix.selected is not None:
             self.show_cell(*self.matrix.selected, keep_selection=True)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
 )
@@ -58,6 +59,12 @@ class PersonalSetDialog(QDialog):
         self.delete_button = QPushButton("Delete")
         self.delete_button.setObjectName("deleteButton")
         self.delete_button.clicked.connect(self._on_delete)
+        self.undo_button = QPushButton("Undo Delete")
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setToolTip("Keep the drawings just deleted again")
+        self.undo_button.clicked.connect(self._on_undo)
+        self.undo_button.hide()
+        self._deleted = []      # (image, label) of the last delete, for Undo
         self.export_button = QPushButton("Export…")
         self.export_button.setObjectName("exportButton")
         self.export_button.setToolTip("Write the set as MNIST-style IDX files into a folder")
@@ -70,6 +77,7 @@ class PersonalSetDialog(QDialog):
         tools.addWidget(self.label_combo)
         tools.addWidget(self.relabel_button)
         tools.addWidget(self.delete_button)
+        tools.addWidget(self.undo_button)
         tools.addStretch(1)
         tools.addWidget(self.export_button)
         tools.addWidget(close)
@@ -122,8 +130,29 @@ class PersonalSetDialog(QDialog):
         self._edit(lambda: [self.personal.relabel(i, label) for i in self.selected()])
 
     def _on_delete(self):
+        """Delete the selected drawings once the person confirms; Undo keeps them again."""
         chosen = self.selected()
+        count = len(chosen)
+        answer = QMessageBox.question(
+            self, "Delete drawings?", f"Delete {count} drawing{'s' if count != 1 else ''} "
+            "from your set? Undo Delete brings them back while this window is open.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        deleted = [(self.personal.images[i].copy(), int(self.personal.labels[i]))
+                   for i in chosen]
         self._edit(lambda: self.personal.delete(chosen))
+        if self.error.isHidden():
+            self._deleted = deleted
+            self.undo_button.setText(f"Undo Delete ({count})")
+            self.undo_button.show()
+
+    def _on_undo(self):
+        deleted, self._deleted = self._deleted, []
+        self.undo_button.hide()
+        self._edit(lambda: [self.personal.add(image / 255.0, label)
+                            for image, label in deleted])
 
     def export(self, folder):
         try:

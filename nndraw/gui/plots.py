@@ -24,10 +24,9 @@ class AccuracyPlot(pg.PlotWidget):
         self.setObjectName("accuracyPlot")
         self.setAccessibleName("Accuracy and cost during training")
         self.setMinimumSize(300, 180)
-        self.epochs, self.accuracy, self.cost = [], [], []
-        self.end_epochs, self.end_accuracy = [], []
-        self.personal_epochs, self.personal = [], []     # accuracy on the person's drawings
-        self.offset = 0.0        # where a resumed run starts on the epoch axis
+        self.records = []        # the timeline shown: Evaluation records
+        self._x_range = 1.0
+        self._segment_marks = []  # a line where each teaching segment begins
 
         item = self.getPlotItem()
         item.setMenuEnabled(False)
@@ -73,6 +72,24 @@ class AccuracyPlot(pg.PlotWidget):
         self.compare_name = None
         self.apply_palette()
 
+    def _mark_segments(self):
+        """A dotted line, labelled, where each teaching segment of the timeline begins."""
+        starts = [r.epoch for i, r in enumerate(self.records) if r.segment == "teach" and
+                  (i == 0 or self.records[i - 1].segment != "teach")]
+        if starts == [line.value() for line in self._segment_marks]:
+            return
+        item = self.getPlotItem()
+        for line in self._segment_marks:
+            item.removeItem(line)
+        self._segment_marks = []
+        for epoch in starts:
+            line = pg.InfiniteLine(epoch, angle=90, label="taught",
+                                   pen=pg.mkPen(self.PERSONAL, width=1,
+                                                style=Qt.PenStyle.DotLine),
+                                   labelOpts={"position": 0.08, "color": self.PERSONAL})
+            item.addItem(line)
+            self._segment_marks.append(line)
+
     def _sync_boxes(self):
         self._cost_box.setGeometry(self.getPlotItem().getViewBox().sceneBoundingRect())
         self._cost_box.linkedViewChanged(self.getPlotItem().getViewBox(), self._cost_box.XAxis)
@@ -94,74 +111,58 @@ class AccuracyPlot(pg.PlotWidget):
             self.apply_palette()
 
     def point_count(self):
-        return len(self.epochs)
+        return len(self.records)
 
-    def clear_run(self, epochs=1, offset=0.0):
-        """Start a run's curves afresh, or, with `offset`, continue the ones shown (resume)."""
-        if not offset:
-            self.epochs.clear(), self.accuracy.clear(), self.cost.clear()
-            self.end_epochs.clear(), self.end_accuracy.clear()
-            self.personal_epochs.clear(), self.personal.clear()
-        self.offset = offset
+    def show_timeline(self, records, end=None):
+        """Draw a model's timeline (Evaluation records, epochs never decreasing), with the
+        x axis reaching at least `end`, where its training plan ends."""
+        self.records = list(records)
+        self._x_range = max(end or 1, self.records[-1].epoch if self.records else 1)
         self._refresh()
-        self._x_range = offset + max(epochs, 1)
         self._fit_x()
 
-    def add(self, evaluation, personal=None):
-        """Plot an Evaluation (and the accuracy on the person's drawings, if measured)."""
-        epoch = self.offset + evaluation.epoch
-        if not (self.epochs and epoch == self.epochs[-1]):   # a resumed run's first point
-            self.epochs.append(epoch)
-            self.accuracy.append(100 * evaluation.accuracy)
-            self.cost.append(evaluation.cost)
-            if evaluation.complete:
-                self.end_epochs.append(epoch)
-                self.end_accuracy.append(100 * evaluation.accuracy)
-        if personal is not None:
-            self.personal_epochs.append(epoch)
-            self.personal.append(100 * personal)
+    def add(self, record):
+        """Draw one more record of the timeline shown."""
+        self.records.append(record)
         self._refresh()
-
-    def set_curves(self, evaluations):
-        """Show saved evaluations (dicts from a run file) as the current run's curves."""
-        self.clear_run(max([e["epoch"] for e in evaluations], default=1))
-        for e in evaluations:
-            self.epochs.append(e["epoch"])
-            self.accuracy.append(100 * e["accuracy"])
-            self.cost.append(e["cost"])
-            if e["complete"]:
-                self.end_epochs.append(e["epoch"])
-                self.end_accuracy.append(100 * e["accuracy"])
-            if e.get("personal") is not None:
-                self.personal_epochs.append(e["epoch"])
-                self.personal.append(100 * e["personal"])
-        self._refresh()
+        if record.epoch > self._x_range:
+            self._x_range = record.epoch
+            self._fit_x()
 
     def set_comparison(self, evaluations, name):
-        """Overlay another run's accuracy as a dashed curve (None removes it)."""
+        """Overlay another run's accuracy (Evaluation records) as a dashed curve (None
+        removes it)."""
         if self.compare_name is not None:
             self.legend.removeItem(self.compare_curve)
         self.compare_name = name
         if evaluations is None:
             self.compare_curve.setData([], [])
         else:
-            self.compare_curve.setData([e["epoch"] for e in evaluations],
-                                       [100 * e["accuracy"] for e in evaluations])
+            self.compare_curve.setData([e.epoch for e in evaluations],
+                                       [100 * e.accuracy for e in evaluations])
             self.legend.addItem(self.compare_curve, f"{name} (accuracy)")
         self._refresh()
         self._fit_x()
 
     def _fit_x(self):
         compare = self.compare_curve.getData()[0]
-        right = max([getattr(self, "_x_range", 1), *(self.epochs[-1:]),
+        right = max([self._x_range, *(r.epoch for r in self.records[-1:]),
                      *(compare[-1:] if compare is not None and len(compare) else [])])
         self.getPlotItem().setXRange(0, right, padding=0.02)
 
     def _refresh(self):
-        self.accuracy_curve.setData(self.epochs, self.accuracy)
-        self.epoch_points.setData(self.end_epochs, self.end_accuracy)
-        self.cost_curve.setData(self.epochs, self.cost)
-        self.personal_curve.setData(self.personal_epochs, self.personal)
+        records = self.records
+        epochs = [r.epoch for r in records]
+        self.accuracy = [100 * r.accuracy for r in records]
+        self.cost = [r.test_cost for r in records]
+        whole = [r for r in records if r.complete]
+        mine = [r for r in records if r.personal is not None]
+        self.personal = [100 * r.personal for r in mine]
+        self.accuracy_curve.setData(epochs, self.accuracy)
+        self.epoch_points.setData([r.epoch for r in whole], [100 * r.accuracy for r in whole])
+        self.cost_curve.setData(epochs, self.cost)
+        self.personal_curve.setData([r.epoch for r in mine], self.personal)
+        self._mark_segments()
         if self.personal and self.legend.getLabel(self.personal_curve) is None:
             self.legend.addItem(self.personal_curve, "your drawings")
         elif not self.personal and self.legend.getLabel(self.personal_curve) is not None:

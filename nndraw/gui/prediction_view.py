@@ -187,6 +187,7 @@ class PredictionView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.stages)
         layout.addWidget(self.bars, 1)
+        self.keeping = True
         self.teach_bar = self._teach_bar()
 
     def _teach_bar(self):
@@ -196,6 +197,9 @@ class PredictionView(QWidget):
         self.teach_combo.setObjectName("teachCombo")
         self.teach_combo.setToolTip("The digit you meant")
         self.teach_combo.addItems([str(d) for d in range(10)])
+        self.teach_combo.setPlaceholderText("?")  # no digit until the person picks one
+        self.teach_combo.setCurrentIndex(-1)
+        self.teach_combo.currentIndexChanged.connect(self._update_keep)
         self.keep_button = QToolButton(text="Keep")
         self.keep_button.setObjectName("keepButton")
         self.keep_button.setToolTip("Keep this drawing, as the digit chosen, in your own set")
@@ -229,8 +233,21 @@ class PredictionView(QWidget):
         return bar
 
     def set_drawing_present(self, present):
-        for widget in (self.teach_combo, self.keep_button, self.wrong_label):
+        for widget in (self.teach_combo, self.wrong_label):
             widget.setEnabled(present)
+        if not present:
+            self.teach_combo.setCurrentIndex(-1)
+        self._update_keep()
+
+    def _update_keep(self):
+        """Keep only once a digit was picked for a drawing: a hasty Keep stores nothing."""
+        self.keep_button.setEnabled(self.teach_combo.isEnabled() and
+                                    self.teach_combo.currentIndex() >= 0)
+
+    def set_keeping(self, allowed):
+        """Offer Keep only while the person's drawings can be stored."""
+        self.keeping = allowed
+        self.keep_button.setVisible(allowed and all(len(n) == 1 for n in self.names))
 
     def set_personal_count(self, count):
         self.personal_button.setText(f"Drawings ({count})")
@@ -241,9 +258,10 @@ class PredictionView(QWidget):
         self.names = tuple(names)
         self.bars.set_class_names(names)
         digits = all(len(n) == 1 for n in names)
-        for widget in (self.wrong_label, self.teach_combo, self.keep_button,
-                       self.personal_button, self.teach_button):
+        for widget in (self.wrong_label, self.teach_combo, self.personal_button,
+                       self.teach_button):
             widget.setVisible(digits)
+        self.keep_button.setVisible(digits and self.keeping)
         font = QFont(self.label.font())
         font.setPointSize(60 if digits else 26)
         self.label.setFont(font)

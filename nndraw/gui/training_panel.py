@@ -6,7 +6,8 @@ it, or shows the reason (TrainConfig.validated's ConfigError) inline and starts 
 Signals
     train_requested(object)  a validated TrainConfig
     stop_requested()
-    dataset_chosen(str, object)  "mnist", "fashion" or "folder", and the folder (None: MNIST)
+    dataset_chosen(object)   a DataSource the person picked (the window checks it, then calls
+                             show_dataset with what is in use)
 """
 
 import dataclasses
@@ -31,11 +32,12 @@ from PySide6.QtWidgets import (
 
 from nndraw.core.backend import gpu_unavailable_reason
 from nndraw.core.functions import ACTIVATIONS, COSTS, OUTPUTS
-from nndraw.data.datasets import FASHION_DIR
+from nndraw.data.datasets import FASHION_DIR, DataSource
 from nndraw.errors import ConfigError
 from nndraw.training.config import PRESETS
 
 PRESET_TITLES = {"default": "Default (ReLU, best in minutes)", "nielsen": "Nielsen, chapter 1"}
+CUSTOM = "custom"   # the preset box's entry once a field no longer matches a preset
 INPUTS, CLASSES = 784, 10
 
 
@@ -52,20 +54,29 @@ class TrainingPanel(QWidget):
 
     train_requested = Signal(object)
     stop_requested = Signal()
-    dataset_chosen = Signal(str, object)
+    dataset_chosen = Signal(object)
 
     def __init__(self, parent=None, fashion_dir=FASHION_DIR):
         super().__init__(parent)
         self.fashion_dir = Path(fashion_dir)
-        self.dataset = ("mnist", None)
+        self.source = DataSource.mnist()
+        self._base = PRESETS["default"]     # the preset's settings the panel has no field for
+        self._build_fields()
+        self._build_status()
+        self._build_layout()
+        self.set_config(PRESETS["default"], "default")
+        self.preset_combo.activated.connect(self._on_preset_chosen)
+        self.train_button.clicked.connect(self._on_train_clicked)
+        self.stop_button.clicked.connect(self.stop_requested)
+
+    def _build_fields(self):
         self.dataset_combo = self._combo("datasetCombo", {"mnist": "MNIST digits (bundled)",
                                                           "fashion": "Fashion-MNIST",
                                                           "folder": "IDX folder…"})
         self._set_fashion_state()
         self.dataset_combo.activated.connect(self._on_dataset_activated)
-        self._base = PRESETS["default"]     # the preset's settings the panel has no field for
-        self.preset_combo = self._combo("presetCombo", {k: PRESET_TITLES.get(k, k)
-                                                        for k in PRESETS})
+        self.preset_combo = self._combo("presetCombo", {
+            **{k: PRESET_TITLES.get(k, k) for k in PRESETS}, CUSTOM: "Custom"})
         self.hidden_edit = self._line("hiddenEdit", "e.g. 256 or 100, 30",
                                       "Widths of the hidden layers, separated by commas; "
                                       "784 inputs and 10 outputs are added")
@@ -79,23 +90,27 @@ class TrainingPanel(QWidget):
         self.momentum_edit = self._line("momentumEdit", "0 to below 1", "Momentum, 0 for none")
         self.device_combo = self._combo("deviceCombo", {"cpu": "CPU", "gpu": "GPU (CUDA)"})
         self._set_gpu_state(gpu_unavailable_reason())
+        for combo in (self.activation_combo, self.output_combo, self.cost_combo,
+                      self.device_combo):
+            combo.activated.connect(lambda _index: self._on_edited())
+        for spin in (self.batch_spin, self.epochs_spin):
+            spin.valueChanged.connect(lambda _value: self._on_edited())
 
+    def _build_status(self):
         self.error_label = QLabel()
         self.error_label.setObjectName("configError")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #d64541;")
         self.error_label.hide()
-
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("progressBar")
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("Ready")
-
         self.train_button = QPushButton("Train")
         self.train_button.setObjectName("trainButton")
-        self.train_button.setToolTip("Train a fresh network on MNIST (Ctrl+Return)")
+        self.train_button.setToolTip("Train a fresh network on the chosen data (Ctrl+Return)")
         self.train_button.setDefault(True)
         self.stop_button = QPushButton("Stop")
         self.stop_button.setObjectName("stopButton")
@@ -105,16 +120,17 @@ class TrainingPanel(QWidget):
         for button in (self.train_button, self.stop_button):
             button.setMinimumHeight(32)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.data_label = QLabel()
+        self.data_label.setObjectName("dataLabel")
+        self.data_label.setWordWrap(True)
+        self.data_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
+    def _build_layout(self):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(6)
-        self.data_label = QLabel("60,000 training and 10,000 test digits")
-        self.data_label.setObjectName("dataLabel")
-        self.data_label.setWordWrap(True)
-        self.data_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         data_row = QWidget()
         data_layout = QHBoxLayout(data_row)
         data_layout.setContentsMargins(0, 0, 0, 0)
@@ -129,26 +145,18 @@ class TrainingPanel(QWidget):
         form.addRow("Learning rate η", self._pair(self.eta_edit, "Batch", self.batch_spin))
         form.addRow("Epochs", self._pair(self.epochs_spin, "L2 λ", self.lmbda_edit))
         form.addRow("Momentum", self._pair(self.momentum_edit, "Device", self.device_combo))
-
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
         buttons.addWidget(self.train_button)
         buttons.addWidget(self.stop_button)
-
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addStretch(1)
-
         layout.addWidget(self.progress_bar)
         layout.addLayout(buttons)
-
-        self.set_config(PRESETS["default"])
-        self.preset_combo.activated.connect(self._on_preset_chosen)
-        self.train_button.clicked.connect(self._on_train_clicked)
-        self.stop_button.clicked.connect(self.stop_requested)
 
     # ------------------------------------------------------------------ building
     def _combo(self, name, items):
@@ -163,7 +171,7 @@ class TrainingPanel(QWidget):
         edit.setObjectName(name)
         edit.setPlaceholderText(placeholder)
         edit.setToolTip(tip)
-        edit.textEdited.connect(self._on_edited)
+        edit.textEdited.connect(lambda _text: self._on_edited())
         return edit
 
     def _spin(self, name, low, high, tip):
@@ -200,22 +208,27 @@ class TrainingPanel(QWidget):
             "Any folder holding train-images, train-labels, t10k-images and t10k-labels IDX "
             "files (gzipped or not)")
 
-    def set_dataset(self, kind, folder=None):
-        """Choose the data to train on: "mnist", "fashion" (self.fashion_dir) or "folder"."""
-        if kind == "fashion":
-            folder = self.fashion_dir
-        self.dataset = (kind, None if kind == "mnist" else Path(folder))
-        index = self.dataset_combo.findData(kind)
+    def show_dataset(self, source):
+        """Show `source` as the data set training uses (emits nothing)."""
+        self.source = source
+        index = self.dataset_combo.findData(source.kind)
         self.dataset_combo.setCurrentIndex(index)
-        if kind == "folder":
-            self.dataset_combo.setItemText(index, f"Folder: {Path(folder).name}")
-            self.dataset_combo.setToolTip(str(folder))
+        if source.kind == "folder":
+            self.dataset_combo.setItemText(index, f"Folder: {source.name}")
+            self.dataset_combo.setToolTip(str(source.folder))
         else:
             self.dataset_combo.setToolTip("")
         self.data_label.setText({"mnist": "60,000 training and 10,000 test digits",
                                  "fashion": "60,000 training and 10,000 test images"}.get(
-                                     kind, "loaded when training starts"))
-        self.dataset_chosen.emit(*self.dataset)
+                                     source.kind, "checked; loaded when training starts"))
+        kind = "a network" if source.reads_digits else f"a network on {source.name}"
+        self.train_button.setToolTip(f"Train {kind} from scratch (Ctrl+Return)")
+
+    def set_dataset(self, kind, folder=None):
+        """Ask for a data set: "mnist", "fashion" (self.fashion_dir) or "folder"."""
+        source = {"mnist": DataSource.mnist, "fashion": lambda: DataSource.fashion(
+            self.fashion_dir)}.get(kind, lambda: DataSource("folder", str(folder)))()
+        self.dataset_chosen.emit(source)
 
     def _on_dataset_activated(self, index):
         kind = self.dataset_combo.itemData(index)
@@ -223,11 +236,11 @@ class TrainingPanel(QWidget):
             self.set_dataset(kind)
             return
         folder = QFileDialog.getExistingDirectory(self, "Folder of IDX files",
-                                                  str(self.dataset[1] or Path.home()))
+                                                  str(self.source.folder or Path.home()))
         if folder:
             self.set_dataset("folder", folder)
         else:   # cancelled: show the data set still in use
-            self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(self.dataset[0]))
+            self.show_dataset(self.source)
 
     def _set_gpu_state(self, reason):
         item = self.device_combo.model().item(1)
@@ -249,10 +262,9 @@ class TrainingPanel(QWidget):
             combo.setCurrentIndex(index)
 
     def set_config(self, config, preset_name=None):
-        """Show `config` in the fields (and remember its settings that have no field)."""
+        """Show `config` in the fields (and remember its settings that have no field). The
+        preset box names the preset it matches, or says Custom."""
         self._base = config
-        if preset_name is not None:
-            self._select(self.preset_combo, preset_name)
         self.hidden_edit.setText(", ".join(str(s) for s in tuple(config.sizes)[1:-1]))
         self._select(self.activation_combo, config.activation)
         self._select(self.output_combo, config.output)
@@ -263,10 +275,22 @@ class TrainingPanel(QWidget):
         self.lmbda_edit.setText(f"{config.lmbda:g}")
         self.momentum_edit.setText(f"{config.momentum:g}")
         self._select(self.device_combo, config.device)
-        self._on_edited()
+        self._on_edited(preset_name)
 
     def preset_name(self):
         return self.preset_combo.currentData()
+
+    def _matching_preset(self, preferred=None):
+        """The preset whose settings the fields show (`preferred` first), or CUSTOM."""
+        try:
+            config = dataclasses.replace(self.config(), device="cpu")
+        except ConfigError:
+            return CUSTOM
+        for name in ([preferred] if preferred in PRESETS else []) + list(PRESETS):
+            if dataclasses.replace(PRESETS[name].validated(), device="cpu",
+                                   seed=config.seed) == config:
+                return name
+        return CUSTOM
 
     def config(self):
         """The validated TrainConfig the fields describe; ConfigError with the reason if not."""
@@ -314,12 +338,12 @@ class TrainingPanel(QWidget):
         self.progress_bar.setFormat(text)
 
     def show_progress(self, progress):
+        """A trainer.Progress: the epoch under way of the timeline's plan, and time left."""
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(int(1000 * progress.fraction))
         left = progress.remaining
         eta = f" · about {_duration(left)} left" if left is not None else ""
-        self.progress_bar.setFormat(f"Epoch {min(progress.epoch + 1, progress.epochs)} of "
-                                    f"{progress.epochs}{eta}")
+        self.progress_bar.setFormat(f"Epoch {progress.epoch} of {progress.epochs}{eta}")
 
     def show_done(self, text, fraction=None):
         self.progress_bar.setRange(0, 1000)
@@ -333,11 +357,16 @@ class TrainingPanel(QWidget):
 
     # ------------------------------------------------------------------ slots
     def _on_preset_chosen(self, _index):
+        name = self.preset_name()
+        if name == CUSTOM:      # nothing to load: Custom is whatever the fields say
+            return
         device = self.device_combo.currentData()
-        self.set_config(dataclasses.replace(PRESETS[self.preset_name()], device=device))
+        self.set_config(dataclasses.replace(PRESETS[name], device=device), name)
 
-    def _on_edited(self, _text=None):
+    def _on_edited(self, preferred=None):
         self.show_error("")
+        name = self._matching_preset(preferred or self.preset_name())
+        self.preset_combo.setCurrentIndex(self.preset_combo.findData(name))
 
     def _on_train_clicked(self):
         try:

@@ -6,17 +6,18 @@ never waits on training and nothing here touches a widget. Stopping is cooperati
 sets an event that the trainer checks after every mini-batch.
 
 Signals
-    data_loaded(object)   the (train, test) Splits, so the window can hand them to the next run
+    data_loaded(object, object)  the DataSource and its (train, test) Splits, kept for the next run
     progress(object)      a trainer.Progress, at most ten times a second
-    evaluated(object)     a Snapshot: the Evaluation plus host copies of the weights
+    evaluated(object)     a Snapshot: the Evaluation record plus host copies of the weights
     completed(object)     a Snapshot of the final weights when the run ends or is stopped
     failed(str)           a sentence for the person at the keyboard; the run is over
     finished()            always last, whatever happened
 """
 
+import dataclasses
 import threading
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -40,37 +41,29 @@ class Snapshot:
 
     weights: list
     biases: list
-    evaluation: object = None          # trainer.Evaluation, or None for a final snapshot
-    history: list = field(default_factory=list)
+    evaluation: object = None          # a records.Evaluation, None for a final snapshot
     stopped: bool = False
-    probabilities: object = None       # (k, classes) for the first k test images evaluated
+    test: object = None                # the test Split the evaluation measured
     confusion: object = None           # (classes, classes) counts: true row, predicted column
-    personal: float | None = None      # accuracy on the person's held-out drawings
 
 
 class TrainingWorker(QObject):
-    """Trains a fresh network for `config` on `data` ((train, test) Splits), or on MNIST loaded
-    here, in this object's thread, when `data` is None."""
+    """Runs a session.Job in this object's thread: trains (or only measures) on `data`
+    ((train, test) Splits), or on the job's data set loaded here when `data` is None."""
 
-    data_loaded = Signal(object)
+    data_loaded = Signal(object, object)   # the DataSource and its (train, test) Splits
     progress = Signal(object)
     evaluated = Signal(object)
     completed = Signal(object)
     failed = Signal(str)
     finished = Signal()
 
-    def __init__(self, config, data=None, *, evals_per_epoch=10, subset=1000, folder=None,
-                 start=None, personal=None, teach=None, evaluate_only=False):
+    def __init__(self, job, data=None, *, evals_per_epoch=10, subset=1000):
         super().__init__()
-        self.config = config
+        self.job = job
         self.data = data
         self.evals_per_epoch = evals_per_epoch
         self.subset = subset
-        self.folder = folder                # an IDX folder to load instead of MNIST
-        self.start = start                  # (weights, biases) to begin from, else fresh
-        self.personal = personal            # held-out Split of the person's drawings
-        self.teach = teach                  # their taught Split: fine-tune on it mixed in
-        self.evaluate_only = evaluate_only  # measure the `start` weights, train nothing
         self._stop = threading.Event()
 
     def stop(self):
@@ -96,59 +89,55 @@ class TrainingWorker(QObject):
             self.finished.emit()
 
     def _train(self):
+        job = self.job
         if self.data is None:
-            from nndraw.data.datasets import load_idx_folder, load_mnist
-
-            self.data = load_mnist() if self.folder is None else load_idx_folder(self.folder)
-            self.data_loaded.emit(self.data)
+            self.data = job.source.load()
+            self.data_loaded.emit(job.source, self.data)
         if self._stop.is_set():
             return
         train, test = self.data
-        network = trainer.build_network(self.config)
-        if self.start is not None:
-            network.set_parameters(*self.start)
-        if self.teach is not None:
+        network = trainer.build_network(job.config)
+        if job.start is not None:
+            network.set_parameters(*job.start)
+        if job.teach is not None:
             from nndraw.training.teach import mixed_split
 
-            train = mixed_split(self.teach, train, np.random.default_rng(self.config.seed))
-        history = []
+            train = mixed_split(job.teach, train, np.random.default_rng(job.config.seed))
         try:
-            if self.evaluate_only or self.teach is not None:   # where teaching starts from
-                self._report(network, test,
-                             trainer.evaluate(network, *network.test_arrays(test), 0.0),
-                             history)
-            if self.evaluate_only:
-                return
-            for event in trainer.run(network, self.config, train, test, stop=self._stop,
-                                     evals_per_epoch=self.evals_per_epoch, subset=self.subset):
+            if job.kind in ("measure", "teach"):   # where teaching starts from
+                self._report(network, test, trainer.evaluate(
+                    network, *network.test_arrays(test), job.offset,
+                    segment="measure" if job.kind == "measure" else "teach"))
+            events = () if job.kind == "measure" else trainer.run(network, job.config, train, test, stop=self._stop,
+                                     evals_per_epoch=self.evals_per_epoch, subset=self.subset,
+                                     begin=job.begin, offset=job.offset, segment=job.kind)
+            for event in events:
                 if isinstance(event, trainer.Progress):
                     self.progress.emit(event)
-                    continue
-                if event.complete:
-                    history.append(event.record())
-                self._report(network, test, event, history)
+                else:
+                    self._report(network, test, event)
             weights, biases = network.host_parameters()
-            self.completed.emit(Snapshot(weights, biases, None, history, self._stop.is_set()))
+            self.completed.emit(Snapshot(weights, biases, None, self._stop.is_set()))
         finally:
             network.release_buffers()
 
-    def _report(self, network, test, evaluation, history):
+    def _report(self, network, test, evaluation):
         """Emit a Snapshot with what the views need, measured here, off the GUI thread: the
-        probabilities and confusion matrix on the images just evaluated, and the accuracy on
-        the person's held-out drawings."""
+        confusion matrix on the images just evaluated, and the accuracy on the person's
+        held-out drawings (written into the evaluation)."""
         k = evaluation.total
         probabilities = evaluation.probabilities  # measured with the evaluation, not again
         classes = probabilities.shape[1]
         confusion = np.zeros((classes, classes), np.int64)
         np.add.at(confusion, (test.labels[:k], probabilities.argmax(axis=1)), 1)
-        personal = None
-        if self.personal is not None and len(self.personal.labels):
-            guesses = network.predict(self.personal.images).argmax(axis=1)
-            personal = float((guesses == self.personal.labels).mean())
+        held = self.job.personal
+        if held is not None and len(held.labels):
+            guesses = network.predict(held.images).argmax(axis=1)
+            evaluation = dataclasses.replace(
+                evaluation, personal=float((guesses == held.labels).mean()))
         weights, biases = network.host_parameters()
-        self.evaluated.emit(Snapshot(weights, biases, evaluation, list(history),
-                                     probabilities=probabilities, confusion=confusion,
-                                     personal=personal))
+        self.evaluated.emit(Snapshot(weights, biases, evaluation, test=test.subset(k),
+                                     confusion=confusion))
 
 
 def start(worker):

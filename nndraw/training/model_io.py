@@ -15,9 +15,11 @@ import zlib
 import numpy as np
 
 from nndraw.core.network import Network, parse_sizes
+from nndraw.data.datasets import DataSource
 from nndraw.errors import ConfigError, ModelFileError, NndrawError
 from nndraw.files import write_atomically
 from nndraw.paths import resource_path
+from nndraw.training.records import Evaluation, chained
 
 FORMAT = "nndraw-model"
 VERSION = 1
@@ -28,15 +30,20 @@ def pretrained(device="cpu"):
     return load_model(resource_path("models", "default.npz"), device=device)
 
 
-def save_model(path, network, *, history=(), config=None):
-    """Write `network` (with its training `history` and `config` as metadata) to `path`."""
+def save_model(path, network, *, history=(), config=None, dataset=None, plan=None):
+    """Write `network` to `path` with, as metadata, its `history` (Evaluation records: the
+    model's timeline), the `config` that trained it, the DataSource it reads and its training
+    `plan` (offset, end) in timeline epochs, which Resume finishes."""
     path = os.fspath(path)
     if not network.parameters_finite():
         raise NndrawError(f"{path}: not saved: the network's weights are not finite "
                           "(training diverged)")
     weights, biases = network.host_parameters()
     meta = {"format": FORMAT, "version": VERSION, "sizes": network.sizes,
-            "options": network.options, "history": list(history), "config": config or {}}
+            "options": network.options, "history": [e.to_dict() for e in history],
+            "config": config or {}, "dataset": (dataset or DataSource.mnist()).to_dict()}
+    if plan is not None and plan[1] is not None:
+        meta["plan"] = [float(plan[0]), float(plan[1])]
     arrays = {f"w{i}": w for i, w in enumerate(weights)}
     arrays.update({f"b{i}": b for i, b in enumerate(biases)})
     arrays["meta"] = np.array(json.dumps(meta))
@@ -63,11 +70,14 @@ def load_model(path, device="cpu"):
                 raise ValueError("its weights are not all finite numbers")
         network = Network(sizes, device=device, **options)
         network.set_parameters(weights, biases)
+        timeline = chained([Evaluation.from_dict(e) for e in meta.get("history", [])])
+        dataset = DataSource.from_dict(meta.get("dataset"))
+        plan = _plan(meta.get("plan"))
     except _UNREADABLE as exc:
         reason = str(exc).strip("'\"") or type(exc).__name__
         raise ModelFileError(f"{path}: not a valid nndraw model ({reason})") from None
-    network.metadata = {"history": meta.get("history", []), "config": meta.get("config", {}),
-                        "path": path}
+    network.metadata = {"history": timeline, "config": meta.get("config", {}),
+                        "dataset": dataset, "plan": plan, "path": path}
     return network
 
 
@@ -99,6 +109,16 @@ def _check_meta(meta):
             not isinstance(meta.get("config", {}), dict):
         raise ValueError("its history or settings are malformed")
     return sizes, options
+
+
+def _plan(value):
+    """(offset, end) from a file, None if absent; ValueError if malformed."""
+    if value is None:
+        return None
+    offset, end = (float(v) for v in value)
+    if not (math.isfinite(offset) and math.isfinite(end) and 0 <= offset <= end):
+        raise ValueError("its training plan is out of range")
+    return offset, end
 
 
 def _read_array(archive, name, shape, kind, max_bytes=None):

@@ -1,22 +1,25 @@
 """Run files: a trained model (.npz, see model_io) with a JSON file of the same name beside it
-holding what made it: the settings, the seed, the data set and every evaluation (the curves).
+holding what made it: the settings, the seed, the data set (a DataSource) and the model's whole
+timeline of Evaluation records (the curves).
 
 Reopening one restores the plot and lets training resume from its weights; the curves of a
 second run can be overlaid to compare settings. JSON, not pickle: readable and safe.
 """
 
 import json
-import math
 import os
 from dataclasses import dataclass, field
 
+from nndraw.data.datasets import DataSource
 from nndraw.errors import ConfigError, ModelFileError
 from nndraw.files import write_atomically
 from nndraw.training.config import TrainConfig
 from nndraw.training.model_io import load_model, save_model
+from nndraw.training.records import Evaluation, chained
 
 FORMAT = "nndraw-run"
-VERSION = 1
+VERSION = 2
+READABLE = (1, 2)  # version 1: curves as {epoch, accuracy, cost, complete}, data set a string
 MAX_RUN_BYTES = 64 << 20  # characters; a run's curves take kilobytes
 
 
@@ -24,8 +27,8 @@ MAX_RUN_BYTES = 64 << 20  # characters; a run's curves take kilobytes
 class Run:
     network: object
     config: TrainConfig
-    evaluations: list = field(default_factory=list)  # dicts: epoch, accuracy, cost, complete
-    dataset: str = "mnist"
+    evaluations: list = field(default_factory=list)  # Evaluation records, a forward timeline
+    dataset: DataSource = field(default_factory=DataSource.mnist)
     path: str = ""
 
     @property
@@ -39,22 +42,23 @@ def paths(path):
     return stem + ".npz", stem + ".json"
 
 
-def save_run(path, network, config, evaluations, dataset="mnist"):
+def save_run(path, network, config, evaluations, dataset=None, plan=None):
     """Write the model and its JSON beside it; returns the .npz path."""
     model_path, json_path = paths(path)
-    evaluations = [_evaluation(e, json_path, i) for i, e in enumerate(evaluations)]
-    history = [e for e in evaluations if e["complete"]]
-    save_model(model_path, network, history=history, config=config.to_dict())
+    dataset = dataset or DataSource.mnist()
+    save_model(model_path, network, history=evaluations, config=config.to_dict(),
+               dataset=dataset, plan=plan)
     text = json.dumps({"format": FORMAT, "version": VERSION, "config": config.to_dict(),
-                       "seed": config.seed, "dataset": dataset,
-                       "evaluations": evaluations}, indent=1)
+                       "seed": config.seed, "dataset": dataset.to_dict(),
+                       "evaluations": [e.to_dict() for e in evaluations]}, indent=1)
     write_atomically(json_path, lambda f: f.write(text.encode()))
     return model_path
 
 
 def read_run_file(path):
-    """The validated JSON of a run: (config, evaluations, dataset). ModelFileError naming the
-    file if it is missing, not JSON, or not a run."""
+    """The validated JSON of a run: (config, evaluations as a forward timeline of Evaluation
+    records, DataSource). ModelFileError naming the file if it is missing, not JSON, or not a
+    run."""
     _, json_path = paths(path)
     try:
         with open(json_path, encoding="utf-8") as f:
@@ -69,7 +73,7 @@ def read_run_file(path):
         raise ModelFileError(f"{json_path}: not a readable run file ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelFileError(f"{json_path}: not an nndraw run file")
-    if data.get("version") != VERSION:
+    if data.get("version") not in READABLE:
         raise ModelFileError(f"{json_path}: run file version {data.get('version')!r}, this "
                              f"nndraw reads version {VERSION}")
     try:
@@ -77,8 +81,8 @@ def read_run_file(path):
         evaluations = data["evaluations"]
         if not isinstance(evaluations, list):
             raise ValueError("evaluations must be a list")
-        evaluations = [_evaluation(e, json_path, i) for i, e in enumerate(evaluations)]
-        dataset = str(data.get("dataset", "mnist"))
+        evaluations = chained([_evaluation(e, json_path, i) for i, e in enumerate(evaluations)])
+        dataset = DataSource.from_dict(data.get("dataset", "mnist"))
     except ModelFileError:
         raise
     except (KeyError, TypeError, ValueError, ConfigError) as exc:
@@ -100,18 +104,8 @@ def load_run(path):
 
 
 def _evaluation(entry, name, index):
-    """A clean copy of one evaluation; ModelFileError naming the file if malformed."""
+    """One Evaluation record; ModelFileError naming the file if malformed."""
     try:
-        if not isinstance(entry, dict):
-            raise TypeError("not a mapping")
-        clean = {"epoch": float(entry["epoch"]), "accuracy": float(entry["accuracy"]),
-                 "cost": float(entry.get("cost", math.nan)),
-                 "complete": bool(entry.get("complete", False))}
-        if entry.get("personal") is not None:
-            clean["personal"] = float(entry["personal"])
-        if not (math.isfinite(clean["epoch"]) and 0 <= clean["accuracy"] <= 1):
-            raise ValueError("epoch or accuracy out of range")
-    except (KeyError, TypeError, ValueError) as exc:
+        return Evaluation.from_dict(entry)
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise ModelFileError(f"{name}: evaluation {index} is malformed ({exc})") from None
-    return clean
-

@@ -8,8 +8,13 @@ checkout that is not installed).
 import os
 import re
 import shutil
+import contextlib
+import fcntl
+import pty
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import numpy as np
@@ -47,9 +52,30 @@ def test_train_prints_the_seeds_lines_and_saves(tmp_path, small_mnist_dir):
     assert [line.split(":")[0] for line in lines] == ["Epoch 0", "Epoch 1"]
     correct, total = lines[-1].split(": ")[1].split(" / ")
     assert total == "500" and int(correct) > 400
-    assert "Epoch 1/2 [" in result.stderr  # the progress bar
+    # Into a pipe, stderr holds the result alone, naming what it was measured on.
+    assert result.stderr.splitlines() == [
+        f"saved m.npz ({100 * int(correct) / 500:.2f} % of the 500 {small_mnist_dir.name} "
+        "test images)"]
     model = load_model(tmp_path / "m.npz")
     assert model.sizes == [784, 32, 10] and len(model.metadata["history"]) == 2
+    assert model.metadata["dataset"].folder == str(small_mnist_dir)
+
+
+def test_train_draws_a_progress_bar_on_a_terminal(tmp_path, small_mnist_dir):
+    main, other = pty.openpty()
+    fcntl.ioctl(other, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
+    command = [os.path.join(os.path.dirname(sys.executable), "nndraw"), "train", "--sizes",
+               "784,16,10", "--epochs", "1", "--data", str(small_mnist_dir), "--save", "m.npz"]
+    with os.fdopen(main, "rb", buffering=0) as terminal:
+        done = subprocess.run(command, cwd=tmp_path, stderr=other, stdout=subprocess.PIPE,
+                              timeout=300)
+        os.close(other)
+        shown = b""
+        with contextlib.suppress(OSError):
+            while chunk := terminal.read(4096):
+                shown += chunk
+    assert done.returncode == 0
+    assert b"Epoch 1.0/1" in shown and b"100%" in shown       # tqdm's bar, redrawn in place
 
 
 def test_nielsen_preset_runs(tmp_path, small_mnist_dir):

@@ -21,6 +21,7 @@ from nndraw.data.personal import IMAGES, LABELS, PersonalSet
 from nndraw.errors import DataFileError, ModelFileError, NndrawError
 from nndraw.training.config import TrainConfig
 from nndraw.training.model_io import load_model, save_model
+from nndraw.training.records import Evaluation
 from nndraw.training.runs import load_run, read_run_file, save_run
 
 # NNDRAW_FUZZ_EXAMPLES=5000 for a long hunt; the default keeps the suite quick.
@@ -116,7 +117,7 @@ def test_idx_reader_on_damaged_mnist(folder, changes, gz):
 @pytest.fixture(scope="module")
 def model_bytes(folder):
     path = folder / "good.npz"
-    save_model(path, Network([784, 8, 10], seed=0), history=[{"epoch": 0}], config={"eta": 1})
+    save_model(path, Network([784, 8, 10], seed=0), history=[Evaluation(1.0, 9, 10, True)], config={"eta": 1})
     return path.read_bytes()
 
 
@@ -177,7 +178,7 @@ def test_model_header_claiming_a_huge_array_is_refused_before_reading(folder):
 @pytest.fixture(scope="module")
 def run_text(folder):
     save_run(folder / "good-run.npz", Network([784, 8, 10]), TrainConfig(sizes=(784, 8, 10)),
-             [{"epoch": 0.5, "accuracy": 0.9, "cost": 0.3, "complete": False}])
+             [Evaluation(0.5, 900, 1000, False, 0.3, 0.2)])
     return (folder / "good-run.json").read_text()
 
 

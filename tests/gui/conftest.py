@@ -41,6 +41,26 @@ def no_thread_left_running():
     assert not left, f"{len(left)} training thread(s) still running after the test"
 
 
+@pytest.fixture(autouse=True)
+def questions(monkeypatch):
+    """Answer the window's modal questions (closing with an unsaved model, deleting drawings)
+    without a person: each question is recorded with its title, and answered with
+    `questions.answer` (Discard unless a test sets it), so no test blocks on a dialog."""
+    from PySide6.QtWidgets import QMessageBox
+
+    class Questions(list):
+        answer = QMessageBox.StandardButton.Discard
+
+    asked = Questions()
+
+    def question(parent, title, text, *args, **kwargs):
+        asked.append((title, text))
+        return asked.answer
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
 @pytest.fixture(scope="session")
 def small_data():
     """(train, test): 3,000 training and 2,000 test digits, enough to learn in a second."""

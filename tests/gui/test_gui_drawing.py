@@ -1,14 +1,11 @@
 """Drawing on the canvas with real mouse events, and the prediction that follows each move."""
 
-import statistics
-import time
-
 import numpy as np
 from gui_strokes import MOVE, PRESS, RELEASE, board_point, circle, send, vertical_line
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QPointingDevice, QTabletEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from nndraw.gui.canvas import SIDE
 
@@ -36,7 +33,7 @@ def test_strokes_put_ink_on_the_canvas_and_the_prediction_follows(window, draw):
     assert window.prediction.bars.probabilities.argmax() == 1
     assert window.prediction.preview._image.pixelColor(14, 14).value() > 0
 
-    window.clear_button.click()
+    window.findChild(QPushButton, "clearButton").click()
     draw(canvas, circle(canvas))
     assert digit(window)[0] == "0"
 
@@ -54,14 +51,17 @@ def test_prediction_updates_on_every_move(window, draw):
     seen = []
     canvas.drawing_changed.connect(lambda ink: seen.append(digit(window)))
     draw(canvas, vertical_line(canvas, steps=10))
-    assert len(seen) == 11 + 0  # the press and each of the ten moves
+    assert len(seen) == 11      # the press and each of the ten moves
+    # Each one was read at once: a digit from the first touch on, a 1 once the line is long.
+    assert all(d and d[0].isdigit() for d in seen), seen
+    assert seen[-1] == "1" and seen.count("1") >= 5, seen
 
 
 def test_clear_button_escape_and_right_click(window, draw, qtbot):
     canvas = window.canvas
     draw(canvas, vertical_line(canvas))
     assert canvas.ink().any() and digit(window)[0].isdigit()
-    qtbot.mouseClick(window.clear_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.findChild(QPushButton, "clearButton"), Qt.MouseButton.LeftButton)
     assert not canvas.ink().any() and digit(window) in ("", "–")
 
     draw(canvas, vertical_line(canvas))
@@ -94,24 +94,49 @@ def test_a_pen_draws_too(window):
     assert digit(window)[0] == "1"
 
 
-def test_one_update_costs_a_few_milliseconds(window, capsys):
-    """Canvas -> to_mnist -> predict -> repaint, timed per mouse move with real events."""
+def test_three_hundred_moves_each_update_the_reading(window):
+    """Canvas -> to_mnist -> predict -> repaint on every one of 300 real mouse moves (the time
+    each takes is measured in benchmarks/bench_app.py, not here)."""
     canvas = window.canvas
     left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
     points = circle(canvas, steps=300)
+    updates = []
+    canvas.drawing_changed.connect(lambda ink: updates.append(digit(window)))
     send(canvas, PRESS, points[0], left, left)
-    QApplication.processEvents()
-    times = []
     for p in points[1:]:
-        start = time.perf_counter()
         send(canvas, MOVE, p, none, left)
         QApplication.processEvents()        # the repaints the move asked for
-        times.append(1000 * (time.perf_counter() - start))
     send(canvas, RELEASE, points[-1], left, none)
-    times.sort()
-    median, p95 = statistics.median(times), times[int(0.95 * len(times))]
-    with capsys.disabled():
-        print(f"\n[drawing update] median {median:.2f} ms, p95 {p95:.2f} ms "
-              f"over {len(times)} mouse moves")
+    assert len(updates) == 301
     assert digit(window)[0] == "0"
-    assert median < 15, f"one drawing update takes {median:.1f} ms (median)"
+
+
+class PaintedAreas(QObject):
+    """Records the rectangle of every paint event a widget receives."""
+
+    def __init__(self, widget):
+        super().__init__()
+        self.rects = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.rect())
+        return False
+
+
+def test_the_hint_leaves_the_board_when_drawing_starts(window, draw):
+    """The first stroke repaints the whole board, so no fragment of "Draw a digit here" stays
+    beside the ink (it used to: only the stroke's own rectangle was repainted)."""
+    canvas = window.canvas
+    QApplication.processEvents()
+    painted = PaintedAreas(canvas)
+    draw(canvas, [board_point(canvas, 0.1, 0.1), board_point(canvas, 0.1, 0.15)])
+    QApplication.processEvents()
+    board = canvas._board().toAlignedRect()
+    assert any(rect.contains(board) for rect in painted.rects), painted.rects
+    # Later strokes repaint only where they draw.
+    painted.rects.clear()
+    draw(canvas, [board_point(canvas, 0.9, 0.9), board_point(canvas, 0.9, 0.95)])
+    QApplication.processEvents()
+    assert painted.rects and not any(rect.contains(board) for rect in painted.rects)

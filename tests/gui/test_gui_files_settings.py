@@ -10,9 +10,13 @@ import numpy as np
 from nndraw.training.model_io import load_model
 
 
+def network(window):
+    return window.session.model.network
+
+
 def test_title_names_the_shipped_model(window):
-    assert window.predictor is not None and window.predictor.sizes[0] == 784
-    assert "default.npz" in window.windowTitle()
+    assert network(window).sizes[0] == 784
+    assert "the shipped model" in window.windowTitle()
     assert not window.isWindowModified()
 
 
@@ -21,7 +25,7 @@ def test_save_and_open_a_model(window, tmp_path):
     assert window.save_model(path)
     saved = load_model(path)
     np.testing.assert_array_equal(saved.host_parameters()[0][0],
-                                  window.predictor.host_parameters()[0][0])
+                                  network(window).host_parameters()[0][0])
     assert "mine.npz" in window.windowTitle()
 
     other = tmp_path / "other.npz"
@@ -31,13 +35,13 @@ def test_save_and_open_a_model(window, tmp_path):
     save_model(other, Network([784, 12, 10], activation="relu", output="softmax",
                               cost="cross-entropy", init="he", seed=3))
     assert window.open_model(other)
-    assert window.predictor.sizes == [784, 12, 10]
+    assert network(window).sizes == [784, 12, 10]
     assert "other.npz" in window.windowTitle()
     assert not window.banner.isVisible()
 
 
 def test_a_corrupt_model_file_shows_a_clear_message(window, tmp_path):
-    before = window.predictor
+    before = network(window)
     bad = tmp_path / "broken.npz"
     bad.write_bytes(b"this is not a zip archive")
     assert not window.open_model(bad)
@@ -45,7 +49,7 @@ def test_a_corrupt_model_file_shows_a_clear_message(window, tmp_path):
     text = window.banner.text.text()
     assert "broken.npz" in text and "not a valid nndraw model" in text
     assert "broken.npz" in window.statusBar().currentMessage()
-    assert window.predictor is before and "default.npz" in window.windowTitle()
+    assert network(window) is before and "the shipped model" in window.windowTitle()
 
     assert not window.open_model(tmp_path / "missing.npz")
     assert "no such model file" in window.banner.text.text()
@@ -82,11 +86,12 @@ def test_settings_and_geometry_are_remembered(qtbot, small_data, private_setting
 
 def test_closing_while_training_exits_cleanly(tmp_path):
     """The real app through nndraw.gui.app.main: Train (MNIST loads in the worker), close the
-    window mid-run; exit status 0 and no QThread complaint on stderr."""
+    window mid-run; it asks about the unsaved network, then exits with status 0 and no QThread
+    complaint on stderr."""
     script = textwrap.dedent(f"""
         import sys
         from PySide6.QtCore import QSettings, QTimer
-        from PySide6.QtWidgets import QApplication
+        from PySide6.QtWidgets import QApplication, QMessageBox
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
         from nndraw.gui.app import application, main
         from nndraw.gui.main_window import MainWindow
@@ -96,18 +101,32 @@ def test_closing_while_training_exits_cleanly(tmp_path):
 
         def close():
             print("training:", window().is_training(), "points:", window().plot.point_count())
+            QTimer.singleShot(300, answer)   # the question about the unsaved model
             window().close()
+
+        def answer():
+            box = QApplication.activeModalWidget()
+            print("asked:", box.windowTitle() if box else None)
+            box.button(QMessageBox.StandardButton.Discard).click()
+
+        def close_once_learning():     # MNIST loads in the worker first
+            if window().session.model.origin == "trained":   # its first evaluation is in
+                poll.stop()
+                close()
 
         application()
         QTimer.singleShot(200, lambda: window().panel.train_button.click())
-        QTimer.singleShot(4000, close)
+        poll = QTimer()
+        poll.timeout.connect(close_once_learning)
+        poll.start(100)
         status = main()
         print("status:", status)
         sys.exit(status)
     """)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.getcwd())
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, env=env)
+                          timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert "training: True" in done.stdout and "status: 0" in done.stdout
+    assert "asked: Save the trained model?" in done.stdout
     assert "QThread" not in done.stderr and "Traceback" not in done.stderr, done.stderr

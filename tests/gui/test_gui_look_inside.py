@@ -28,7 +28,7 @@ def test_gui_stages_show_each_step_of_the_drawing(window, draw):
 
 def test_gui_hidden_units_show_the_first_layer_and_hovering_names_a_unit(window, qtbot, draw):
     view = window.hidden_units
-    weights, biases = window.predictor.host_parameters()
+    weights, biases = window.session.model.network.host_parameters()
     assert view.weights.shape == (256, 784)
     window.tabs.setCurrentWidget(view)
     draw(window.canvas, circle(window.canvas))
@@ -66,9 +66,9 @@ def test_gui_hidden_units_follow_training(window, qtbot):
     window.findChild(QPushButton, "trainButton").click()
     qtbot.waitUntil(lambda: not window.is_training(), timeout=20_000)
     assert view.weights.shape == (16, 784)
-    assert len(shown) == window.plot.point_count() + 1 == 11   # each evaluation, and the end
-    assert not np.array_equal(shown[0], shown[-2])              # the units change as it learns
-    np.testing.assert_allclose(view.weights, window.predictor.host_parameters()[0][0],
+    assert len(shown) == window.plot.point_count() == 10   # at each evaluation
+    assert not np.array_equal(shown[0], shown[-1])              # the units change as it learns
+    np.testing.assert_allclose(view.weights, window.session.model.network.host_parameters()[0][0],
                                rtol=1e-6)
 
 
@@ -84,7 +84,7 @@ def test_gui_confusion_cell_opens_its_images_largest_mistake_first(window, qtbot
     counts = panel.matrix.counts
     test = small_data[1]
     assert counts.sum() == len(test.labels) == 2000
-    probabilities = window.predictor.predict(test.images)
+    probabilities = window.session.model.network.predict(test.images)
     expected = np.zeros((10, 10), int)
     np.add.at(expected, (test.labels, probabilities.argmax(axis=1)), 1)
     np.testing.assert_array_equal(counts, expected)
@@ -115,9 +115,10 @@ def test_gui_confusion_refreshes_at_each_evaluation(window, qtbot):
     window.panel.epochs_spin.setValue(1)
     original = window.confusion.set_evaluation
 
-    def spy(test, probabilities, confusion, epoch=None):
+    def spy(test, evaluation, confusion):
         seen.append(int(confusion.sum()))
-        original(test, probabilities, confusion, epoch)
+        assert len(test.labels) == evaluation.total == int(confusion.sum())
+        original(test, evaluation, confusion)
 
     window.confusion.set_evaluation = spy
     window.findChild(QPushButton, "trainButton").click()

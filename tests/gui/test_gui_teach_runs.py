@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 from gui_strokes import board_point, circle, vertical_line
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QToolButton
+from PySide6.QtWidgets import QMessageBox, QPushButton, QToolButton
 
 from nndraw.data.datasets import FASHION_CLASSES
 from nndraw.data.idx import read_idx
@@ -24,8 +24,10 @@ def keep_all(window, draw, qtbot, digit=7):
     combo = window.prediction.teach_combo
     for points in strokes(window.canvas):
         draw(window.canvas, points)
-        assert window.prediction.keep_button.isEnabled()
+        # No digit is chosen until the person picks one, so a hasty Keep stores nothing.
+        assert combo.currentIndex() == -1 and not window.prediction.keep_button.isEnabled()
         combo.setCurrentIndex(digit)
+        assert window.prediction.keep_button.isEnabled()
         qtbot.mouseClick(window.findChild(QToolButton, "keepButton"), Qt.MouseButton.LeftButton)
 
 
@@ -38,25 +40,35 @@ def test_gui_keep_puts_drawings_on_disk_and_teach_adds_the_second_curve(
     assert window.canvas.is_empty()                                 # ready for the next one
     assert window.prediction.personal_button.text() == "Drawings (3)"
     assert window.plot.personal == []
-    before = window.predictor.predict(images[1].reshape(1, -1) / 255)[0, 7]
+    before = window.session.model.network.predict(images[1].reshape(1, -1) / 255)[0, 7]
+    shipped_timeline = list(window.session.model.timeline)
     qtbot.mouseClick(window.findChild(QToolButton, "teachButton"), Qt.MouseButton.LeftButton)
     assert window.is_training()
     qtbot.waitUntil(lambda: not window.is_training(), timeout=30_000)
-    # The second curve: accuracy on the held-out drawing (the second one kept), from epoch 0.
-    assert len(window.plot.personal) == window.plot.point_count() >= 3
-    assert window.plot.personal_epochs[0] == 0.0
+    # Teaching continues the model's timeline: the shipped model's ten epochs, then the
+    # teaching segment from epoch 10 on, with the second curve: accuracy on the held-out
+    # drawing (the second one kept), from where teaching started.
+    timeline = window.session.model.timeline
+    assert timeline[:len(shipped_timeline)] == shipped_timeline
+    taught = timeline[len(shipped_timeline):]
+    assert taught and all(r.segment == "teach" for r in taught)
+    assert taught[0].epoch == shipped_timeline[-1].epoch == 10.0
+    epochs = [r.epoch for r in window.plot.records]
+    assert epochs == sorted(epochs)                # forward only
+    mine = [r for r in window.plot.records if r.personal is not None]
+    assert len(mine) == len(taught) >= 3 and mine[0].epoch == 10.0
     assert window.plot.legend.getLabel(window.plot.personal_curve) is not None
-    assert window.evaluations[-1]["personal"] == window.plot.personal[-1] / 100
+    assert [line.value() for line in window.plot._segment_marks] == [10.0]
     assert window.plot.accuracy[-1] > 85          # MNIST is not forgotten
-    after = window.predictor.predict(images[1].reshape(1, -1) / 255)[0, 7]
+    after = window.session.model.network.predict(images[1].reshape(1, -1) / 255)[0, 7]
     assert after > before                         # the held-out drawing moved towards a 7
     assert window.panel.progress_bar.format().startswith("Taught")
-    taught = f"{100 * window.history[-1]['accuracy']:.2f}%"          # the line under the plot
-    assert taught in window.model_label.text() and taught in window.panel.progress_bar.format()
+    score = timeline[-1].describe("MNIST")        # one number, said the same way everywhere
+    assert score in window.model_label.text() and score in window.panel.progress_bar.format()
 
 
 def test_gui_personal_dialog_reviews_relabels_deletes_and_exports(
-        window, qtbot, draw, personal_dir, tmp_path):
+        window, qtbot, draw, personal_dir, tmp_path, questions):
     keep_all(window, draw, qtbot, digit=4)
     qtbot.mouseClick(window.findChild(QToolButton, "personalButton"), Qt.MouseButton.LeftButton)
     dialog = window._dialog
@@ -68,9 +80,23 @@ def test_gui_personal_dialog_reviews_relabels_deletes_and_exports(
     qtbot.mouseClick(dialog.findChild(QPushButton, "relabelButton"), Qt.MouseButton.LeftButton)
     assert read_idx(personal_dir / LABELS).tolist() == [9, 4, 4]
     dialog.grid.item(2).setSelected(True)
-    qtbot.mouseClick(dialog.findChild(QPushButton, "deleteButton"), Qt.MouseButton.LeftButton)
+    delete = dialog.findChild(QPushButton, "deleteButton")
+    questions.answer = QMessageBox.StandardButton.Cancel      # Delete asks first
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
+    assert questions[-1][0] == "Delete drawings?"
+    assert read_idx(personal_dir / LABELS).tolist() == [9, 4, 4]
+    questions.answer = QMessageBox.StandardButton.Yes
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
     assert read_idx(personal_dir / LABELS).tolist() == [9, 4]
     assert window.prediction.personal_button.text() == "Drawings (2)"
+    undo = dialog.findChild(QPushButton, "undoButton")         # and can be undone
+    assert undo.isVisibleTo(dialog)
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    assert read_idx(personal_dir / LABELS).tolist() == [9, 4, 4]
+    assert window.prediction.personal_button.text() == "Drawings (3)"
+    assert not undo.isVisibleTo(dialog)
+    dialog.grid.item(2).setSelected(True)
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
     assert dialog.export(tmp_path / "export")
     assert read_idx(tmp_path / "export" / "train-labels-idx1-ubyte").tolist() == [9]
     assert read_idx(tmp_path / "export" / "t10k-labels-idx1-ubyte").tolist() == [4]
@@ -105,20 +131,24 @@ def test_gui_run_files_restore_the_curves_resume_and_compare(window, qtbot, tmp_
     saved = json.loads((tmp_path / "first.json").read_text())
     assert saved["config"]["sizes"] == [784, 16, 10] and saved["seed"] == 0
     assert len(saved["evaluations"]) == 10
+    assert saved["dataset"]["kind"] == "mnist"
 
     other = MainWindow(data=small_data, evals_per_epoch=10, subset=500)
     qtbot.addWidget(other)
     assert other.open_run(tmp_path / "first.json")
-    assert other.plot.accuracy == curve and other.plot.end_epochs == [1.0]
+    assert other.plot.accuracy == curve
+    assert [r.epoch for r in other.plot.records if r.complete] == [1.0]
     assert other.panel.hidden_edit.text() == "16"
     images = small_data[1].images[:10]
-    np.testing.assert_allclose(other.predictor.predict(images), window.predictor.predict(images),
-                               atol=1e-6)
-    # Resume: the curve goes on from epoch 1 to 2, from the saved weights.
+    np.testing.assert_allclose(other.session.model.network.predict(images),
+                               window.session.model.network.predict(images), atol=1e-6)
+    # Resume on a finished run: the curve goes on from epoch 1 to 2, from the saved weights.
     other.resume_training()
     qtbot.waitUntil(lambda: not other.is_training(), timeout=30_000)
-    assert other.plot.epochs[:10] == window.plot.epochs and other.plot.epochs[-1] == 2.0
-    assert other.plot.end_epochs == [1.0, 2.0] and len(other.history) == 2
+    epochs = [r.epoch for r in other.plot.records]
+    assert epochs[:10] == [r.epoch for r in window.plot.records] and epochs[-1] == 2.0
+    assert [r.epoch for r in other.plot.records if r.complete] == [1.0, 2.0]
+    assert [r.segment for r in other.session.model.timeline][-1] == "resume"
     # Compare: a second run's accuracy as a dashed curve.
     assert other.compare_run(tmp_path / "first.npz")
     xs, ys = other.plot.compare_curve.getData()
@@ -159,21 +189,26 @@ def test_gui_fashion_names_the_classes_and_asks_for_training(
     assert combo.model().item(1).isEnabled()
     combo.setCurrentIndex(1)
     combo.activated.emit(1)
-    assert window.prediction.bars.names == FASHION_CLASSES
-    assert window.confusion.matrix.names == FASHION_CLASSES
+    # The digits model still reads digits, and everything says so plainly.
+    assert window.prediction.bars.names[0] == "0"
+    assert window.canvas.hint == "Draw clothing here"
+    assert "reads digits (MNIST)" in window.banner.text.text() and window.banner.isVisible()
     draw(window.canvas, circle(window.canvas))
-    assert "This model reads digits" in window.prediction.confidence.text()
+    assert "This model reads digits, not clothing" in window.prediction.confidence.text()
     assert window.prediction.label.text() == "–"
-    assert not window.prediction.teach_button.isVisibleTo(window)
     train(window, qtbot)
     assert window.prediction.label.text() in FASHION_CLASSES
-    assert window.model_dataset == "fashion"
-    assert "Fashion-MNIST test set" in window.model_label.text()
+    assert window.prediction.bars.names == FASHION_CLASSES
+    assert window.confusion.matrix.names == FASHION_CLASSES
+    assert window.session.model.dataset.kind == "fashion"
+    assert "reads Fashion-MNIST" in window.model_label.text()
+    assert "Fashion-MNIST test images" in window.model_label.text()
+    assert not window.banner.isVisible()           # it is true no longer
     # Back to MNIST: the clothing model is now the one that does not fit.
     combo.setCurrentIndex(0)
     combo.activated.emit(0)
-    assert window.prediction.bars.names[0] == "0"
-    assert "This model reads clothing" in window.prediction.confidence.text()
+    assert "This model reads clothing, not digits" in window.prediction.confidence.text()
+    assert "reads clothing (Fashion-MNIST)" in window.banner.text.text()
     window.close()
 
 

@@ -8,9 +8,11 @@ import pytest
 
 import nndraw
 from nndraw import Network
+from nndraw.data.datasets import DataSource
 from nndraw.errors import ModelFileError, NndrawError
 from nndraw.training import model_io
 from nndraw.training.model_io import load_model, save_model
+from nndraw.training.records import Evaluation
 
 
 @pytest.fixture
@@ -19,15 +21,35 @@ def net():
                    init="scaled", seed=1)
 
 
-def test_round_trip_keeps_weights_options_and_history(tmp_path, net, mnist):
+def test_round_trip_keeps_weights_options_history_and_data(tmp_path, net, mnist):
     path = tmp_path / "model.npz"
-    history = [{"epoch": 0, "correct": 9000, "n_test": 10000, "accuracy": 0.9}]
-    save_model(path, net, history=history, config={"eta": 0.1})
+    history = [Evaluation(1.0, 9000, 10000, True, 0.3, 0.25)]
+    fashion = DataSource.fashion("/data/fashion")
+    save_model(path, net, history=history, config={"eta": 0.1}, dataset=fashion,
+               plan=(0.0, 3.0))
     back = load_model(path)
     assert back.sizes == net.sizes and back.options == net.options
     assert back.metadata["history"] == history and back.metadata["config"] == {"eta": 0.1}
+    assert back.metadata["dataset"] == fashion and back.metadata["plan"] == (0.0, 3.0)
     images = mnist[1].images[:20]
     np.testing.assert_array_equal(back.predict(images), net.predict(images))
+
+
+def test_models_saved_before_they_named_their_data_read_mnist(tmp_path, net):
+    """An older file: no data set, its history in the old record form."""
+    path = tmp_path / "old.npz"
+    save_model(path, net)
+    with zipfile.ZipFile(path) as archive:
+        arrays = {name[:-4]: np.load(archive.open(name)) for name in archive.namelist()}
+    meta = json.loads(str(arrays["meta"][()]))
+    del meta["dataset"]
+    meta["history"] = [{"epoch": 1.0, "correct": 9600, "n_test": 10000, "accuracy": 0.96,
+                        "cost": 0.3, "test_cost": 0.2}]
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(path, **arrays)
+    back = load_model(path)
+    assert back.metadata["dataset"] == DataSource.mnist()
+    assert back.metadata["history"] == [Evaluation(1.0, 9600, 10000, True, 0.3, 0.2)]
 
 
 def test_files_hold_no_pickles(tmp_path, net):

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from nndraw.errors import ConfigError, DivergedError
+from nndraw.errors import ConfigError, DivergedError, FailedToLearnError
 from nndraw.training import trainer
 from nndraw.training.config import PRESETS, TrainConfig, preset
 
@@ -33,13 +33,42 @@ def test_stop_ends_the_run_within_a_batch_keeping_what_was_learned(mnist):
     net = trainer.build_network(config)
     before = net.weights[0].copy()
     stop = threading.Event()
-    seen = 0
-    for _event in trainer.run(net, config, mnist[0], mnist[1], stop=stop, progress_interval=0):
-        seen += 1
-        if seen == 20:
+    seen = []
+    for event in trainer.run(net, config, mnist[0], mnist[1], stop=stop, progress_interval=0):
+        seen.append(event)
+        if len(seen) == 20:
             stop.set()
-    assert seen == 20  # nothing after the stop
+    # After the stop, one thing only: what was learned, measured on the whole test set.
+    assert len(seen) == 21
+    last = seen[-1]
+    assert isinstance(last, trainer.Evaluation) and last.complete and last.total == 10_000
+    assert 0 < last.epoch < 1 and last.epoch == seen[-2].position
     assert (net.weights[0] != before).any()
+
+
+def test_a_stopped_run_resumes_for_exactly_the_rest_of_its_plan(mnist):
+    """Stopped at 1.5 of 2 epochs: resuming trains the second half of epoch 2 only, with the
+    schedule's rate for epoch 2, and reports its epochs on the model's timeline."""
+    config = small(epochs=2)
+    train, test = mnist[0].subset(2000), mnist[1].subset(500)
+    net = trainer.build_network(config)
+    events = list(trainer.run(net, config, train, test, begin=1.5, offset=3.0,
+                              evals_per_epoch=4, subset=100, progress_interval=0))
+    evaluations = [e for e in events if isinstance(e, trainer.Evaluation)]
+    assert [e.epoch for e in evaluations] == pytest.approx([4.75, 5.0], abs=0.01)
+    progress = [e for e in events if isinstance(e, trainer.Progress)]
+    assert progress[0].position >= 4.5 and progress[-1].position == 5.0
+    assert {(p.epoch, p.epochs) for p in progress} == {(5, 5)}   # "Epoch 5 of 5"
+    assert progress[-1].fraction == 1.0
+    batches = -(-2000 // config.mini_batch_size)
+    assert len(progress) == batches - round(0.5 * batches) + 1   # the rest, and the end
+
+
+def test_a_run_no_better_than_chance_fails_to_learn(mnist):
+    config = small(epochs=1, eta=1000.0)
+    with pytest.raises(FailedToLearnError, match="failed to learn"):
+        list(trainer.run(trainer.build_network(config), config, mnist[0].subset(3000),
+                         mnist[1].subset(1000)))
 
 
 def test_linear_schedule_falls_to_zero():
