@@ -651,7 +651,7 @@ class MainWindow(QMainWindow):
         except NndrawError as exc:
             self.personal = None
             self.show_message(f"Your kept drawings could not be read ({exc}); keeping new "
-                              "drawings is off until the file is fixed or removed.")
+                              "drawings is off, and nothing was deleted.")
         self.prediction.set_personal_count(len(self.personal) if self.personal else 0)
         self.prediction.keep_button.setVisible(self.personal is not None)
 

@@ -1,7 +1,9 @@
 """Review the person's own drawings: see each with its label, relabel, delete, export.
 
 Works on a data.personal.PersonalSet, which saves each change at once; errors (a full disk,
-a read-only folder) show in the dialog, never as a traceback.
+a read-only folder) show in the dialog, never as a traceback. Each item carries its drawing's
+stable id, so a relabel or delete acts on the drawing shown even if another window kept or
+deleted drawings since.
 
 Signals
     changed()   the set was edited (the window updates its count)
@@ -81,13 +83,20 @@ class PersonalSetDialog(QDialog):
         self.resize(560, 420)
         self.refresh()
 
-    def refresh(self):
+    def refresh(self, reread=True):
+        """Show the set as it is in the database now (other windows may have kept drawings)."""
+        if reread:
+            try:
+                self.personal.reload()
+            except NndrawError as exc:
+                self.error.setText(str(exc))
+                self.error.show()
         self.grid.clear()
-        test = held_out(len(self.personal))
+        test = held_out(self.personal.ids)
         for i, (image, label) in enumerate(zip(self.personal.images, self.personal.labels)):
             caption = f"{label} · test" if test[i] else str(label)
             item = QListWidgetItem(digit_icon(image, 56), caption)
-            item.setData(Qt.ItemDataRole.UserRole, i)
+            item.setData(Qt.ItemDataRole.UserRole, int(self.personal.ids[i]))
             item.setToolTip("Held out: the network is never taught on it; the plot's “your "
                             "drawings” curve is measured on these" if test[i] else
                             "Taught when you press Teach")
@@ -98,6 +107,7 @@ class PersonalSetDialog(QDialog):
         self._on_selection_changed()
 
     def selected(self):
+        """The ids of the selected drawings."""
         return sorted(item.data(Qt.ItemDataRole.UserRole) for item in self.grid.selectedItems())
 
     def _on_selection_changed(self):
@@ -114,16 +124,17 @@ class PersonalSetDialog(QDialog):
             self.error.show()
             return
         self.error.hide()
-        self.refresh()
+        self.refresh(reread=False)     # the change re-read the set already
         self.changed.emit()
 
     def _on_relabel(self):
         label = self.label_combo.currentIndex()
-        self._edit(lambda: [self.personal.relabel(i, label) for i in self.selected()])
+        chosen = self.selected()
+        self._edit(lambda: self.personal.relabel_drawings(chosen, label))
 
     def _on_delete(self):
         chosen = self.selected()
-        self._edit(lambda: self.personal.delete(chosen))
+        self._edit(lambda: self.personal.delete_drawings(chosen))
 
     def export(self, folder):
         try:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from nndraw import Network
 from nndraw.data.idx import read_idx, write_idx
-from nndraw.data.personal import IMAGES, LABELS, PersonalSet
+from nndraw.data.personal import DATABASE, IMAGES, LABELS, PersonalSet
 from nndraw.errors import DataFileError, ModelFileError, NndrawError
 from nndraw.training.config import TrainConfig
 from nndraw.training.model_io import load_model, save_model
@@ -222,6 +222,7 @@ def test_deeply_nested_run_json_is_refused(folder, run_text):
 def test_personal_set_loader(folder, images, labels):
     where = folder / "personal"
     where.mkdir(exist_ok=True)
+    (where / DATABASE).unlink(missing_ok=True)      # the pair is imported once: each time anew
     (where / IMAGES).write_bytes(images)
     (where / LABELS).write_bytes(labels)
     kept = loads_or_names_file(PersonalSet, where, DataFileError, "personal")

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QPushButton, QToolButton
 
 from nndraw.data.datasets import FASHION_CLASSES
 from nndraw.data.idx import read_idx
-from nndraw.data.personal import IMAGES, LABELS
+from nndraw.data.personal import IMAGES, PersonalSet
 
 
 def strokes(canvas):
@@ -33,7 +33,8 @@ def test_gui_keep_puts_drawings_on_disk_and_teach_adds_the_second_curve(
         window, qtbot, draw, personal_dir):
     assert not window.prediction.teach_button.isEnabled()          # nothing kept yet
     keep_all(window, draw, qtbot)
-    images, labels = read_idx(personal_dir / IMAGES), read_idx(personal_dir / LABELS)
+    kept = PersonalSet(personal_dir)
+    images, labels = kept.images, kept.labels
     assert images.shape == (3, 28, 28) and labels.tolist() == [7, 7, 7]
     assert window.canvas.is_empty()                                 # ready for the next one
     assert window.prediction.personal_button.text() == "Drawings (3)"
@@ -66,10 +67,10 @@ def test_gui_personal_dialog_reviews_relabels_deletes_and_exports(
     dialog.grid.item(0).setSelected(True)
     dialog.label_combo.setCurrentIndex(9)
     qtbot.mouseClick(dialog.findChild(QPushButton, "relabelButton"), Qt.MouseButton.LeftButton)
-    assert read_idx(personal_dir / LABELS).tolist() == [9, 4, 4]
+    assert PersonalSet(personal_dir).labels.tolist() == [9, 4, 4]
     dialog.grid.item(2).setSelected(True)
     qtbot.mouseClick(dialog.findChild(QPushButton, "deleteButton"), Qt.MouseButton.LeftButton)
-    assert read_idx(personal_dir / LABELS).tolist() == [9, 4]
+    assert PersonalSet(personal_dir).labels.tolist() == [9, 4]
     assert window.prediction.personal_button.text() == "Drawings (2)"
     assert dialog.export(tmp_path / "export")
     assert read_idx(tmp_path / "export" / "train-labels-idx1-ubyte").tolist() == [9]
