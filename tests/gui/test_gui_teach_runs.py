@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QPushButton, QToolButton
 from nndraw.data.datasets import FASHION_CLASSES
 from nndraw.data.idx import read_idx
 from nndraw.data.personal import IMAGES, PersonalSet
+from nndraw.training.model_io import save_model
+from nndraw.training.runs import RUN_MEMBER
 
 
 def strokes(canvas):
@@ -103,7 +105,8 @@ def test_gui_run_files_restore_the_curves_resume_and_compare(window, qtbot, tmp_
     train(window, qtbot)
     curve = list(window.plot.accuracy)
     assert window.save_run(tmp_path / "first.npz")
-    saved = json.loads((tmp_path / "first.json").read_text())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("first")] == ["first.npz"]
+    saved = json.loads(str(np.load(tmp_path / "first.npz")[RUN_MEMBER]))
     assert saved["config"]["sizes"] == [784, 16, 10] and saved["seed"] == 0
     assert len(saved["evaluations"]) == 10
 
@@ -129,10 +132,9 @@ def test_gui_run_files_restore_the_curves_resume_and_compare(window, qtbot, tmp_
 
 
 def test_gui_bad_run_files_give_a_clear_message(window, tmp_path):
-    window.save_run(tmp_path / "r.npz")
-    (tmp_path / "r.json").write_text("{broken")
+    save_model(tmp_path / "r.npz", window.predictor, texts={RUN_MEMBER: "{broken"})
     assert not window.open_run(tmp_path / "r.npz")
-    assert "r.json: not a readable run file" in window.banner.text.text()
+    assert "r.npz: not a readable run file" in window.banner.text.text()
     assert not window.compare_run(tmp_path / "nothing.json")
     assert "nothing.json: no such run file" in window.banner.text.text()
 
