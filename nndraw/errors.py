@@ -30,3 +30,10 @@ class DivergedError(NndrawError):
             f"training diverged at epoch {epoch}, mini-batch {batch}: the cost became NaN or "
             f"infinite; try a smaller learning rate than eta={eta:g}"
         )
+
+
+def brief(exc, limit=160):
+    """The text of a library's exception made fit for a one-line message: on one line and
+    cut to `limit` characters (zipfile, for one, quotes whole damaged headers)."""
+    text = " ".join(str(exc).split()).strip("'\"") or type(exc).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"

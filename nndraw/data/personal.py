@@ -186,10 +186,16 @@ class PersonalSet:
             raise DataFileError(f"{images_path}: expected n x 28 x 28 unsigned bytes, found "
                                 f"{images.dtype} of shape {images.shape}; not imported, left "
                                 "as it is")
-        if labels.dtype != np.uint8 or labels.ndim != 1 or len(labels) != len(images):
-            raise DataFileError(f"{labels_path}: expected {len(images)} unsigned-byte "
-                                f"labels, found {labels.dtype} of shape {labels.shape}; not "
-                                "imported, left as it is")
+        if labels.dtype != np.uint8 or labels.ndim != 1:
+            raise DataFileError(f"{labels_path}: expected unsigned-byte labels, found "
+                                f"{labels.dtype} of shape {labels.shape}; not imported, left "
+                                "as it is")
+        if len(labels) != len(images):   # the shorter file is the one that lost its end
+            short, other = ((images_path, labels_path) if len(images) < len(labels)
+                            else (labels_path, images_path))
+            raise DataFileError(f"{short}: holds {min(len(images), len(labels))} drawings "
+                                f"where {other.name} holds {max(len(images), len(labels))}; "
+                                "not imported, both left as they are")
         if len(labels) and labels.max() > 9:
             raise DataFileError(f"{labels_path}: labels must be 0 to 9, found "
                                 f"{int(labels.max())}; not imported, left as it is")

@@ -16,7 +16,7 @@ import zlib
 import numpy as np
 
 from nndraw.core.network import Network, parse_sizes
-from nndraw.errors import ConfigError, ModelFileError, NndrawError
+from nndraw.errors import ConfigError, ModelFileError, NndrawError, brief
 from nndraw.files import write_atomically
 from nndraw.paths import resource_path
 
@@ -67,8 +67,7 @@ def load_model(path, device="cpu"):
         network = Network(sizes, device=device, **options)
         network.set_parameters(weights, biases)
     except _UNREADABLE as exc:
-        reason = str(exc).strip("'\"") or type(exc).__name__
-        raise ModelFileError(f"{path}: not a valid nndraw model ({reason})") from None
+        raise ModelFileError(f"{path}: not a valid nndraw model ({brief(exc)})") from None
     network.metadata = {"history": meta.get("history", []), "config": meta.get("config", {}),
                         "path": path}
     return network
@@ -85,8 +84,7 @@ def read_text(path, name, max_bytes):
                 return None
             return str(_read_array(archive, name, (), "U", max_bytes)[()])
     except _UNREADABLE as exc:
-        reason = str(exc).strip("'\"") or type(exc).__name__
-        raise ModelFileError(f"{path}: not a valid nndraw file ({reason})") from None
+        raise ModelFileError(f"{path}: not a valid nndraw file ({brief(exc)})") from None
 
 
 def _check_regular(path):

@@ -14,7 +14,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 
-from nndraw.errors import ConfigError, ModelFileError
+from nndraw.errors import ConfigError, ModelFileError, brief
 from nndraw.training.config import TrainConfig
 from nndraw.training.model_io import load_model, read_text, save_model
 
@@ -67,7 +67,7 @@ def read_run_file(path):
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:  # JSON and UTF-8 errors are ValueErrors
         raise ModelFileError(f"{json_path}: not a readable run file "
-                             f"({_shorter(exc)})") from None
+                             f"({brief(exc)})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelFileError(f"{json_path}: not an nndraw run file")
     if data.get("version") != VERSION:
@@ -83,8 +83,7 @@ def read_run_file(path):
     except ModelFileError:
         raise
     except (KeyError, TypeError, ValueError, ConfigError) as exc:
-        reason = str(exc).strip("'\"") or type(exc).__name__
-        raise ModelFileError(f"{json_path}: not a valid run file ({reason})") from None
+        raise ModelFileError(f"{json_path}: not a valid run file ({brief(exc)})") from None
     return config, evaluations, dataset
 
 
@@ -122,13 +121,7 @@ def _run_text(path):
                              "is a model without a run's settings and curves)") from None
     except (OSError, ValueError) as exc:      # UTF-8 errors are ValueErrors
         raise ModelFileError(f"{json_path}: not a readable run file "
-                             f"({_shorter(exc)})") from None
-
-
-def _shorter(exc, limit=120):
-    """An exception's text cut to fit a one-line message."""
-    text = str(exc)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+                             f"({brief(exc)})") from None
 
 
 def _evaluation(entry, name, index):

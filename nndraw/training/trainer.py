@@ -13,6 +13,7 @@ import numpy as np
 
 from nndraw.core import backend
 from nndraw.core.network import Network
+from nndraw.training import memory
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Evaluation:
 
 
 def build_network(config):
+    memory.check_fits(config)   # one line, not a MemoryError, for a network too big to train
     with backend.gpu_errors_as_device_errors():
         return Network(config.sizes, **config.network_options())
 

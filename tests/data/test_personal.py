@@ -200,7 +200,8 @@ def test_an_older_idx_pair_is_imported_once_and_left_in_place(tmp_path):
 
 
 @pytest.mark.parametrize("images, labels, message", [
-    (np.zeros((2, 28, 28), np.uint8), np.zeros(3, np.uint8), "expected 2"),
+    (np.zeros((2, 28, 28), np.uint8), np.zeros(3, np.uint8), "images-idx3-ubyte: holds 2 "),
+    (np.zeros((3, 28, 28), np.uint8), np.zeros(2, np.uint8), "labels-idx1-ubyte: holds 2 "),
     (np.zeros((2, 20, 20), np.uint8), np.zeros(2, np.uint8), "n x 28 x 28"),
     (np.zeros((1, 28, 28), np.uint8), np.full(1, 12, np.uint8), "0 to 9"),
 ])

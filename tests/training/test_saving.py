@@ -24,7 +24,7 @@ def savers(tmp_path):
 set is a database: tests/data/test_personal.py fails its keeps.)"""
     net = Network([784, 8, 10], seed=1)
     yield ("model", tmp_path / "m.npz", lambda: save_model(tmp_path / "m.npz", net))
-    yield ("run", tmp_path / "r.json",
+    yield ("run", tmp_path / "r.npz",
            lambda: save_run(tmp_path / "r.npz", net, TrainConfig(sizes=(784, 8, 10)), []))
 
 
