@@ -83,6 +83,9 @@ class PersonalSet:
                 if db.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
                     raise DataFileError(f"{self.path}: written by a newer nndraw; this one "
                                         "cannot read it (it is left as it is)")
+                if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                  "name = 'drawings'").fetchone():
+                    return          # another process has just created the file: no keeps yet
                 rows = db.execute("SELECT id, label, pixels FROM drawings ORDER BY id").fetchall()
         except sqlite3.Error as exc:
             raise DataFileError(self._damaged(exc)) from None
