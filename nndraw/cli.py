@@ -5,6 +5,8 @@ errors, from argparse); tracebacks are kept for bugs.
 """
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 
@@ -83,7 +85,9 @@ def main(argv=None):
 
 def _train(args):
     from nndraw.data.datasets import load_mnist
-    from nndraw.training import trainer
+    from nndraw.errors import ConfigError
+    from nndraw.files import check_can_save
+    from nndraw.training import memory, trainer
     from nndraw.training.config import preset
     from nndraw.training.model_io import save_model
 
@@ -91,6 +95,8 @@ def _train(args):
         "sizes", "epochs", "mini_batch_size", "eta", "activation", "output", "cost", "init",
         "lmbda", "momentum", "schedule", "device", "seed")}
     config = preset(args.preset, **settings).validated()
+    check_can_save(args.save, ConfigError)      # before training, not after hours of it
+    memory.check_fits(config)                   # before loading the data, too
     train_set, test_set = load_mnist(args.data)
     network = trainer.build_network(config)
     bar = _ProgressBar(sys.stderr)
@@ -100,12 +106,13 @@ def _train(args):
             bar.show(event)
         elif event.complete:
             bar.clear()
-            print(f"Epoch {int(event.epoch) - 1}: {event.correct} / {event.total}", flush=True)
+            _print(f"Epoch {int(event.epoch) - 1}: {event.correct} / {event.total}")
             history.append(event.record())
     bar.clear()
     save_model(args.save, network, history=history, config=config.to_dict())
-    print(f"saved {args.save} ({100 * history[-1]['accuracy']:.2f}% on the test set)",
-          file=sys.stderr)
+    with contextlib.suppress(BrokenPipeError):   # `2>&1 | head -1`: saved all the same
+        print(f"saved {args.save} ({100 * history[-1]['accuracy']:.2f}% on the test set)",
+              file=sys.stderr)
     return 0
 
 
@@ -127,16 +134,24 @@ class _ProgressBar:
         filled = int(self.width * progress.fraction)
         left = progress.remaining
         eta = f"{left:4.0f}s left" if left is not None else ""
-        self.stream.write(f"\rEpoch {progress.epoch + 1}/{progress.epochs} "
-                          f"[{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{100 * progress.fraction:3.0f}% {eta}")
-        self.stream.flush()
+        self._write(f"\rEpoch {progress.epoch + 1}/{progress.epochs} "
+                    f"[{'#' * filled}{'.' * (self.width - filled)}] "
+                    f"{100 * progress.fraction:3.0f}% {eta}")
 
     def clear(self):
         if self.shown:
-            self.stream.write("\r" + " " * (self.width + 40) + "\r")
-            self.stream.flush()
+            self._write("\r" + " " * (self.width + 40) + "\r")
             self.shown = False
+
+    def _write(self, text):
+        """Write, or go quiet for good once the reader of stderr has gone."""
+        if self.stream is None:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            self.stream = None
 
 
 def _predict(args):
@@ -157,9 +172,25 @@ def _predict(args):
             status = 1
             continue
         if not image.any():
-            print(f"{path}: - (blank)")
+            if not _print(f"{path}: - (blank)"):
+                break
             continue
         probabilities = network.predict(image.reshape(1, -1))[0]
         digit = int(probabilities.argmax())
-        print(f"{path}: {digit} (p={probabilities[digit]:.2f})")
+        if not _print(f"{path}: {digit} (p={probabilities[digit]:.2f})"):
+            break                       # `| head -1` has what it wanted
     return status
+
+
+def _print(line):
+    """Print `line` on stdout; False once the reader has gone (`nndraw ... | head -1`). Then
+    stdout is pointed at /dev/null so that nothing later (Python's own flush at exit) fails:
+    training goes on and its model is saved, the output is simply no longer wanted."""
+    try:
+        print(line, flush=True)
+        return True
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return False
