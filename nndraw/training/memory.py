@@ -19,7 +19,7 @@ def training_bytes(sizes, mini_batch_size, dtype="float32", data_rows=0):
     parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
     units = sum(sizes[1:])
     batch = mini_batch_size * (sizes[0] + 1 + 3 * units + 2 * sizes[-1])
-    evaluation = min(EVAL_ROWS, max(data_rows, EVAL_ROWS)) * 2 * units
+    evaluation = EVAL_ROWS * 2 * units   # inputs' products and activations of one chunk
     initialisation = 2 * max((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
     data = data_rows * sizes[0]
     return (PARAMETER_COPIES * parameters + batch + evaluation + data) * itemsize \
