@@ -190,3 +190,22 @@ def test_gui_any_idx_folder_trains(qtbot, small_data, small_mnist_dir):
     train(window, qtbot)
     assert window.confusion.matrix.counts.sum() == 500    # the folder's own test set
     window.close()
+
+
+def test_gui_a_run_with_huge_settings_or_a_pipe_beside_it_is_refused_in_one_line(window,
+                                                                                tmp_path):
+    import os
+
+    before = window.predictor
+    window.save_run(tmp_path / "r.npz")
+    data = json.loads(str(np.load(tmp_path / "r.npz")[RUN_MEMBER]))
+    data["config"]["epochs"] = 3_000_000_000
+    save_model(tmp_path / "huge.npz", window.predictor, texts={RUN_MEMBER: json.dumps(data)})
+    assert not window.open_run(tmp_path / "huge.npz")
+    text = window.banner.text.text()
+    assert "huge.npz: not a valid run file" in text and "epochs" in text and "\n" not in text
+    assert window.predictor is before                  # the model was not switched
+    save_model(tmp_path / "old.npz", window.predictor)   # an older run: model + .json
+    os.mkfifo(tmp_path / "old.json")
+    assert not window.open_run(tmp_path / "old.npz")    # returns: does not hang on the pipe
+    assert "old.json: not a regular file" in window.banner.text.text()
