@@ -16,6 +16,7 @@ order (so the same drawings stay held out), and left in place. `export` writes M
 files for other tools.
 """
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -94,8 +95,10 @@ class PersonalSet:
 
     def splits(self):
         """(taught, held_out) Splits as the network takes them (float rows in [0, 1]), from
-        the database as it is now."""
-        self.reload()
+        the database as it is now (or, should it have become unreadable since, the drawings
+        last read: the next keep reports the damage)."""
+        with contextlib.suppress(DataFileError):
+            self.reload()
         flat = self.images.reshape(len(self), SIDE * SIDE).astype(np.float32) / np.float32(255)
         labels = self.labels.astype(np.int64)
         test = held_out(self.ids)

@@ -92,10 +92,10 @@ def load_run(path):
     the file when it is bad or the model does not match its settings."""
     model_path, _ = paths(path)
     config, evaluations, dataset = read_run_file(path)
-    json_path = _run_text(path)[1]
     network = load_model(model_path)
     if tuple(network.sizes) != tuple(config.sizes):
-        raise ModelFileError(f"{json_path}: describes layers {list(config.sizes)} but "
+        described_in = _run_text(path)[1]       # the .npz itself, or an older run's .json
+        raise ModelFileError(f"{described_in}: describes layers {list(config.sizes)} but "
                              f"{os.path.basename(model_path)} holds {network.sizes}")
     return Run(network, config, evaluations, dataset, model_path)
 
