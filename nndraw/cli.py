@@ -5,6 +5,7 @@ errors, from argparse); tracebacks are kept for bugs.
 """
 
 import argparse
+import os
 import sys
 
 from nndraw.errors import NndrawError
@@ -88,7 +89,9 @@ def _train(args):
     from tqdm import tqdm
 
     from nndraw.data.datasets import DataSource
-    from nndraw.training import trainer
+    from nndraw.errors import ConfigError
+    from nndraw.files import check_can_save
+    from nndraw.training import memory, trainer
     from nndraw.training.config import preset
     from nndraw.training.model_io import save_model
 
@@ -96,6 +99,8 @@ def _train(args):
         "sizes", "epochs", "mini_batch_size", "eta", "activation", "output", "cost", "init",
         "lmbda", "momentum", "schedule", "device", "seed")}
     config = preset(args.preset, **settings).validated()
+    check_can_save(args.save, ConfigError)      # before training, not after hours of it
+    memory.check_fits(config)                   # before loading the data, too
     source = DataSource.of_folder(args.data) if args.data else DataSource.mnist()
     train_set, test_set = source.load()
     network = trainer.build_network(config)
@@ -110,9 +115,8 @@ def _train(args):
             if isinstance(event, trainer.Progress):
                 bar.update(event.position - bar.n)
             elif event.complete:
-                bar.write(f"Epoch {int(event.epoch) - 1}: {event.correct} / {event.total}",
-                          file=sys.stdout)
-                sys.stdout.flush()
+                bar.clear()
+                _print(f"Epoch {int(event.epoch) - 1}: {event.correct} / {event.total}")
                 history.append(event)
     save_model(args.save, network, history=history, config=config.to_dict(), dataset=source,
                plan=(0.0, config.epochs))
@@ -139,9 +143,25 @@ def _predict(args):
             status = 1
             continue
         if not image.any():
-            print(f"{path}: - (blank)")
+            if not _print(f"{path}: - (blank)"):
+                break
             continue
         probabilities = network.predict(image.reshape(1, -1))[0]
         best = int(probabilities.argmax())
-        print(f"{path}: {names[best]} (p={probabilities[best]:.2f})")
+        if not _print(f"{path}: {names[best]} (p={probabilities[best]:.2f})"):
+            break                       # `| head -1` has what it wanted
     return status
+
+
+def _print(line):
+    """Print `line` on stdout; False once the reader has gone (`nndraw ... | head -1`). Then
+    stdout is pointed at /dev/null so that nothing later (Python's own flush at exit) fails:
+    training goes on and its model is saved, the output is simply no longer wanted."""
+    try:
+        print(line, flush=True)
+        return True
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return False

@@ -41,3 +41,10 @@ class FailedToLearnError(NndrawError):
             f"training failed to learn: {evaluation.percent()} of {evaluation.total:,} test "
             "images is no better than chance, so the network was not kept; try a smaller "
             "learning rate or the default preset")
+
+
+def brief(exc, limit=160):
+    """The text of a library's exception made fit for a one-line message: on one line and
+    cut to `limit` characters (zipfile, for one, quotes whole damaged headers)."""
+    text = " ".join(str(exc).split()).strip("'\"") or type(exc).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -260,7 +260,6 @@ class Network:
     def _load_batch(self, x, y, index=None):
         """Copy rows `index` of `x` (all rows if None) and the matching columns of the targets
         `y` (n_out, n) into the buffers for a batch of that size; return the buffers."""
-        xp = self.xp
         k = x.shape[0] if index is None else index.shape[0]
         buf = self._buffers.get(k) or self._batch_buffers(k)
         if index is None:

@@ -14,6 +14,12 @@ from nndraw.errors import DataFileError
 from nndraw.paths import resource_path
 
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+# The memory one split may take once loaded, counting the copies made here: each image value
+# is read as a byte and kept as a float32 (5 bytes), each label read as a byte kept as an
+# int64 (9 bytes). A 1 MB gzip can claim a gigabyte of values; this refuses it up front.
+MAX_LOADED_BYTES = 1 << 30
+IMAGE_VALUE_BYTES = 1 + 4
+LABEL_VALUE_BYTES = 1 + 8
 DIGIT_CLASSES = tuple(str(d) for d in range(10))
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                    "Sneaker", "Bag", "Ankle boot")
@@ -44,16 +50,20 @@ def _find(folder, prefix, kind):
 
 def _load_split(folder, prefix):
     images_path, labels_path = _find(folder, prefix, "images"), _find(folder, prefix, "labels")
-    images, labels = read_idx(images_path), read_idx(labels_path)
+    images = read_idx(images_path, MAX_LOADED_BYTES, bytes_per_value=IMAGE_VALUE_BYTES)
+    labels = read_idx(labels_path, MAX_LOADED_BYTES, bytes_per_value=LABEL_VALUE_BYTES)
     if images.ndim != 3 or images.dtype != np.uint8:
         raise DataFileError(f"{images_path.name}: expected unsigned-byte images (n x rows x "
                             f"columns), found {images.dtype} of shape {images.shape}")
     if labels.ndim != 1:
         raise DataFileError(f"{labels_path.name}: expected a list of labels, found shape "
                             f"{labels.shape}")
-    if len(images) != len(labels):
-        raise DataFileError(f"{images_path.name} holds {len(images)} images but "
-                            f"{labels_path.name} holds {len(labels)} labels")
+    if len(images) < len(labels):      # the shorter one is the one that lost its end
+        raise DataFileError(f"{images_path.name}: holds only {len(images)} images for the "
+                            f"{len(labels)} labels of {labels_path.name}; it looks shortened")
+    if len(labels) < len(images):
+        raise DataFileError(f"{labels_path.name}: holds only {len(labels)} labels for the "
+                            f"{len(images)} images of {images_path.name}; it looks shortened")
     flat = images.reshape(len(images), -1).astype(np.float32)
     flat *= np.float32(1 / 255)
     return Split(flat, labels.astype(np.int64))

@@ -1,7 +1,15 @@
 """Read a picture file (PNG, JPEG, ...) as a grayscale array with Qt's QImage, so reading
-images needs no dependency beyond the Qt that nndraw already has."""
+images needs no dependency beyond the Qt that nndraw already has.
 
+A damaged file makes Qt's decoders complain, some through Qt's message handler and libpng
+straight onto file descriptor 2 ("libpng error: Read Error"). Both are caught while decoding,
+so the person sees nndraw's one line and nothing else.
+"""
+
+import contextlib
 import os
+import stat
+import tempfile
 
 import numpy as np
 from PySide6.QtCore import qInstallMessageHandler
@@ -16,23 +24,58 @@ def read_gray(path):
     """A 2-D float32 array in [0, 1] (1 = white); transparency is laid over white paper.
     DataFileError naming the file if it is missing or not a readable picture."""
     path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise DataFileError(f"{path}: no such file")
+    _check_regular(path)
     complaints = []  # what Qt's decoders say about a damaged file, kept off stderr
     previous = qInstallMessageHandler(lambda mode, context, text: complaints.append(text))
     try:
-        reader = QImageReader(path)
-        size = reader.size()  # from the header alone: refuse absurd sizes before decoding
-        if size.isValid() and size.width() * size.height() > MAX_PIXELS:
-            raise DataFileError(f"{path}: image too large ({size.width()}x{size.height()})")
-        image = reader.read()
+        with _stderr_kept_in(complaints):
+            reader = QImageReader(path)
+            size = reader.size()  # from the header alone: refuse absurd sizes before decoding
+            if size.isValid() and size.width() * size.height() > MAX_PIXELS:
+                raise DataFileError(f"{path}: image too large ({size.width()}x{size.height()})")
+            image = reader.read()
     finally:
         qInstallMessageHandler(previous)
     if image.isNull():
-        detail = f": {complaints[0]}" if complaints else ""
+        detail = f": {complaints[0].strip()[:200]}" if complaints else ""
         raise DataFileError(f"{path}: not a readable image (PNG, JPEG, BMP, ...){detail}")
     image = image.convertToFormat(QImage.Format.Format_ARGB32)
     return gray_from_argb32(image)
+
+
+def _check_regular(path):
+    """DataFileError unless `path` is a regular file (a FIFO would block the decoder)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise DataFileError(f"{path}: is a folder, not an image file")
+    if not stat.S_ISREG(mode):
+        raise DataFileError(f"{path}: not a regular file (a pipe or device); not read")
+
+
+@contextlib.contextmanager
+def _stderr_kept_in(lines):
+    """Send what C libraries write to file descriptor 2 into `lines` instead of the
+    terminal, for the time of the block."""
+    try:
+        saved = os.dup(2)
+    except OSError:          # no stderr at all: nothing to keep clean
+        yield
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            lines.extend(line.strip() for line in
+                         sink.read(4096).decode("utf-8", "replace").splitlines() if line.strip())
 
 
 def gray_from_argb32(image):

@@ -447,7 +447,7 @@ class MainWindow(QMainWindow):
             self.session.personal = PersonalSet(folder)
         except NndrawError as exc:
             self.show_message(f"Your kept drawings could not be read ({exc}); keeping new "
-                              "drawings is off until the file is fixed or removed.")
+                              "drawings is off, and nothing was deleted.")
         personal = self.session.personal
         self.prediction.set_personal_count(len(personal) if personal else 0)
         self.prediction.set_keeping(personal is not None)

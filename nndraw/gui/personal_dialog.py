@@ -1,12 +1,15 @@
 """Review the person's own drawings: see each with its label, relabel, delete, export.
 
 Works on a data.personal.PersonalSet, which saves each change at once; errors (a full disk,
-a read-only folder) show in the dialog, never as a traceback.
+a read-only folder) show in the dialog, never as a traceback. Each item carries its drawing's
+stable id, so a relabel or delete acts on the drawing shown even if another window kept or
+deleted drawings since.
 
 Signals
     changed()   the set was edited (the window updates its count)
 """
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -89,13 +92,20 @@ class PersonalSetDialog(QDialog):
         self.resize(560, 420)
         self.refresh()
 
-    def refresh(self):
+    def refresh(self, reread=True):
+        """Show the set as it is in the database now (other windows may have kept drawings)."""
+        if reread:
+            try:
+                self.personal.reload()
+            except NndrawError as exc:
+                self.error.setText(str(exc))
+                self.error.show()
         self.grid.clear()
-        test = held_out(len(self.personal))
+        test = held_out(self.personal.ids)
         for i, (image, label) in enumerate(zip(self.personal.images, self.personal.labels)):
             caption = f"{label} · test" if test[i] else str(label)
             item = QListWidgetItem(digit_icon(image, 56), caption)
-            item.setData(Qt.ItemDataRole.UserRole, i)
+            item.setData(Qt.ItemDataRole.UserRole, int(self.personal.ids[i]))
             item.setToolTip("Held out: the network is never taught on it; the plot's “your "
                             "drawings” curve is measured on these" if test[i] else
                             "Taught when you press Teach")
@@ -106,6 +116,7 @@ class PersonalSetDialog(QDialog):
         self._on_selection_changed()
 
     def selected(self):
+        """The ids of the selected drawings."""
         return sorted(item.data(Qt.ItemDataRole.UserRole) for item in self.grid.selectedItems())
 
     def _on_selection_changed(self):
@@ -122,12 +133,13 @@ class PersonalSetDialog(QDialog):
             self.error.show()
             return
         self.error.hide()
-        self.refresh()
+        self.refresh(reread=False)     # the change re-read the set already
         self.changed.emit()
 
     def _on_relabel(self):
         label = self.label_combo.currentIndex()
-        self._edit(lambda: [self.personal.relabel(i, label) for i in self.selected()])
+        chosen = self.selected()
+        self._edit(lambda: self.personal.relabel_drawings(chosen, label))
 
     def _on_delete(self):
         """Delete the selected drawings once the person confirms; Undo keeps them again."""
@@ -140,15 +152,16 @@ class PersonalSetDialog(QDialog):
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        deleted = [(self.personal.images[i].copy(), int(self.personal.labels[i]))
-                   for i in chosen]
-        self._edit(lambda: self.personal.delete(chosen))
+        rows = np.flatnonzero(np.isin(self.personal.ids, chosen))
+        deleted = [(self.personal.images[i].copy(), int(self.personal.labels[i])) for i in rows]
+        self._edit(lambda: self.personal.delete_drawings(chosen))
         if self.error.isHidden():
             self._deleted = deleted
             self.undo_button.setText(f"Undo Delete ({count})")
             self.undo_button.show()
 
     def _on_undo(self):
+        """Keep the drawings of the last delete again (as new drawings, at the end)."""
         deleted, self._deleted = self._deleted, []
         self.undo_button.hide()
         self._edit(lambda: [self.personal.add(image / 255.0, label)

@@ -9,6 +9,11 @@ from nndraw.core.network import DTYPES, INITS, check_hyperparameters, parse_size
 from nndraw.errors import ConfigError
 
 SCHEDULES = ("constant", "linear")
+# Far beyond any sensible run, and what the window's settings can show; a run file claiming
+# more (3,000,000,000 epochs, say) is refused here rather than overflowing later.
+MAX_EPOCHS = 1000
+MAX_MINI_BATCH_SIZE = 60_000
+MAX_LAYER_SIZE = 1_000_000
 
 
 @dataclass
@@ -42,6 +47,11 @@ class TrainConfig:
                 raise ConfigError(f"unknown {kind} {value!r}: choose one of {', '.join(table)}")
         check_hyperparameters(epochs=self.epochs, mini_batch_size=self.mini_batch_size,
                               eta=self.eta, lmbda=self.lmbda, momentum=self.momentum)
+        for name, value, most in (("epochs", self.epochs, MAX_EPOCHS),
+                                  ("mini-batch size", self.mini_batch_size, MAX_MINI_BATCH_SIZE),
+                                  ("layer size", max(sizes), MAX_LAYER_SIZE)):
+            if value > most:
+                raise ConfigError(f"{name} {value} is more than nndraw allows ({most:,} at most)")
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)
                                       or self.seed < 0):
             raise ConfigError(f"the seed must be a non-negative whole number, not {self.seed!r}")

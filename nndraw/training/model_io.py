@@ -8,6 +8,7 @@ save never damages the file that was there before.
 import json
 import math
 import os
+import stat
 import tokenize
 import zipfile
 import zlib
@@ -16,7 +17,7 @@ import numpy as np
 
 from nndraw.core.network import Network, parse_sizes
 from nndraw.data.datasets import DataSource
-from nndraw.errors import ConfigError, ModelFileError, NndrawError
+from nndraw.errors import ConfigError, ModelFileError, NndrawError, brief
 from nndraw.files import write_atomically
 from nndraw.paths import resource_path
 from nndraw.training.records import Evaluation, chained
@@ -30,10 +31,13 @@ def pretrained(device="cpu"):
     return load_model(resource_path("models", "default.npz"), device=device)
 
 
-def save_model(path, network, *, history=(), config=None, dataset=None, plan=None):
+def save_model(path, network, *, history=(), config=None, dataset=None, plan=None,
+               texts=None):
     """Write `network` to `path` with, as metadata, its `history` (Evaluation records: the
     model's timeline), the `config` that trained it, the DataSource it reads and its training
-    `plan` (offset, end) in timeline epochs, which Resume finishes."""
+    `plan` (offset, end) in timeline epochs, which Resume finishes. `texts`: more named
+    strings stored in the same file (a run's JSON), read back with read_text; load_model
+    ignores them."""
     path = os.fspath(path)
     if not network.parameters_finite():
         raise NndrawError(f"{path}: not saved: the network's weights are not finite "
@@ -47,6 +51,7 @@ def save_model(path, network, *, history=(), config=None, dataset=None, plan=Non
     arrays = {f"w{i}": w for i, w in enumerate(weights)}
     arrays.update({f"b{i}": b for i, b in enumerate(biases)})
     arrays["meta"] = np.array(json.dumps(meta))
+    arrays.update({name: np.array(text) for name, text in (texts or {}).items()})
     write_atomically(path, lambda f: np.savez(f, **arrays))
 
 
@@ -55,8 +60,7 @@ def load_model(path, device="cpu"):
     the file if it is missing, corrupt, or not an nndraw model. Nothing is allocated before
     the file's own headers say it is an nndraw model of a sane size."""
     path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ModelFileError(f"{path}: no such model file")
+    _check_regular(path)
     try:
         with zipfile.ZipFile(path) as archive:
             meta = json.loads(str(_read_array(archive, "meta", None, "U", MAX_META_BYTES)[()]))
@@ -74,11 +78,38 @@ def load_model(path, device="cpu"):
         dataset = DataSource.from_dict(meta.get("dataset"))
         plan = _plan(meta.get("plan"))
     except _UNREADABLE as exc:
-        reason = str(exc).strip("'\"") or type(exc).__name__
-        raise ModelFileError(f"{path}: not a valid nndraw model ({reason})") from None
+        raise ModelFileError(f"{path}: not a valid nndraw model ({brief(exc)})") from None
     network.metadata = {"history": timeline, "config": meta.get("config", {}),
                         "dataset": dataset, "plan": plan, "path": path}
     return network
+
+
+def read_text(path, name, max_bytes):
+    """The string stored as `name` by save_model(texts=...), or None if the file has none.
+    ModelFileError naming the file if it is missing, not a regular file, or unreadable."""
+    path = os.fspath(path)
+    _check_regular(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if f"{name}.npy" not in archive.namelist():
+                return None
+            return str(_read_array(archive, name, (), "U", max_bytes)[()])
+    except _UNREADABLE as exc:
+        raise ModelFileError(f"{path}: not a valid nndraw file ({brief(exc)})") from None
+
+
+def _check_regular(path):
+    """ModelFileError unless `path` is a regular file: a FIFO would block the reader forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such model file") from None
+    except OSError as exc:
+        raise ModelFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise ModelFileError(f"{path}: is a folder, not a model file")
+    if not stat.S_ISREG(mode):
+        raise ModelFileError(f"{path}: not a regular file (a pipe or device); not read")
 
 
 MAX_META_BYTES = 16 << 20

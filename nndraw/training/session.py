@@ -17,7 +17,6 @@ from nndraw.data.datasets import DataSource, Split
 from nndraw.errors import ConfigError, ModelFileError, NndrawError
 from nndraw.training import model_io, runs
 from nndraw.training.config import TrainConfig
-from nndraw.training.records import Evaluation
 from nndraw.training.teach import teach_config
 
 INPUTS = 784

@@ -5,9 +5,9 @@ Evaluation) so the caller can print a bar or emit a signal, and can stop it by s
 `stop` event, which is checked after every mini-batch.
 """
 
+import math
 import threading
 import time
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +15,7 @@ import numpy as np
 from nndraw.core import backend
 from nndraw.core.network import Network
 from nndraw.errors import FailedToLearnError
+from nndraw.training import memory
 from nndraw.training.records import Evaluation
 
 
@@ -50,6 +51,7 @@ class Progress:
 
 
 def build_network(config):
+    memory.check_fits(config)   # one line, not a MemoryError, for a network too big to train
     with backend.gpu_errors_as_device_errors():
         return Network(config.sizes, **config.network_options())
 

@@ -5,12 +5,13 @@ the installed package finds its bundled data and model (falls back to `python -m
 checkout that is not installed).
 """
 
-import os
-import re
-import shutil
 import contextlib
 import fcntl
+import os
 import pty
+import re
+import shlex
+import shutil
 import struct
 import subprocess
 import sys
@@ -75,7 +76,7 @@ def test_train_draws_a_progress_bar_on_a_terminal(tmp_path, small_mnist_dir):
             while chunk := terminal.read(4096):
                 shown += chunk
     assert done.returncode == 0
-    assert b"Epoch 1.0/1" in shown and b"100%" in shown       # tqdm's bar, redrawn in place
+    assert re.search(rb"\rEpoch \d\.\d/1 .*% .* left", shown), shown   # tqdm's bar, in place
 
 
 def test_nielsen_preset_runs(tmp_path, small_mnist_dir):
@@ -210,3 +211,92 @@ def test_train_on_an_idx_folder_with_other_image_sizes(tmp_path):
                     "--save", "t.npz", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].endswith("/ 50")
+
+
+# ------------------------------------------------------------------ issue 11: one line, always
+def piped_to_head(*args, cwd):
+    """Run `nndraw ARGS | head -1` in a shell: (what head printed, nndraw's stderr, status)."""
+    exe = shutil.which("nndraw", path=os.path.dirname(sys.executable))
+    command = [exe] if exe else [sys.executable, "-m", "nndraw"]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if not exe:
+        env["PYTHONPATH"] = str(ROOT)
+    line = " ".join(shlex.quote(str(a)) for a in command + list(args))
+    result = subprocess.run(["bash", "-c", f"{line} 2>err.txt | head -1; "
+                             "echo ${PIPESTATUS[0]} > status.txt"],
+                            cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return (result.stdout, (Path(cwd) / "err.txt").read_text(),
+            int((Path(cwd) / "status.txt").read_text()))
+
+
+def test_train_piped_to_head_still_saves_its_model(tmp_path, small_mnist_dir):
+    out, err, status = piped_to_head("train", "--sizes", "784,16,10", "--epochs", "3", "--data",
+                                     small_mnist_dir, "--save", "m.npz", cwd=tmp_path)
+    assert out.startswith("Epoch 0: ") and out.count("\n") == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err
+    assert status == 0
+    assert len(load_model(tmp_path / "m.npz").metadata["history"]) == 3
+
+
+def test_predict_piped_to_head_ends_quietly(tmp_path, mnist):
+    images = []
+    for i in range(40):
+        images.append(tmp_path / f"{i}.png")
+        save_png(images[-1], 1 - mnist[1].images[i].reshape(28, 28))
+    out, err, status = piped_to_head("predict", *images, cwd=tmp_path)
+    assert out.startswith(f"{images[0]}: ") and out.count("\n") == 1
+    assert err == "" and status == 0
+
+
+@pytest.mark.parametrize("save, fragments", [
+    ("folder", ["folder: is a folder"]),
+    ("missing/m.npz", ["missing/m.npz", "does not exist"]),
+    ("", ["empty name"]),
+    ("folder/", ["folder/: names a folder"]),
+])
+def test_a_bad_save_path_is_refused_before_training(tmp_path, small_mnist_dir, save, fragments):
+    (tmp_path / "folder").mkdir()
+    result = nndraw("train", "--epochs", "1", "--data", small_mnist_dir, "--save", save,
+                    cwd=tmp_path)
+    one_line_error(result, *fragments)
+    assert "Epoch" not in result.stdout                     # said before training, not after
+
+
+def test_a_network_too_big_for_memory_is_refused_in_one_line(tmp_path, small_mnist_dir):
+    result = nndraw("train", "--sizes", "784,1000000,1000000,10", "--epochs", "1", "--data",
+                    small_mnist_dir, cwd=tmp_path)
+    one_line_error(result, "784,1000000,1000000,10", "of memory to train")
+
+
+@pytest.mark.parametrize("epochs", ["3000000000", "1001"])
+def test_huge_settings_are_refused_in_one_line(tmp_path, small_mnist_dir, epochs):
+    result = nndraw("train", "--epochs", epochs, "--data", small_mnist_dir, cwd=tmp_path)
+    one_line_error(result, "epochs", "at most")
+
+
+def test_predict_names_a_folder_a_pipe_and_a_damaged_png_in_one_line_each(tmp_path, mnist):
+    save_png(tmp_path / "good.png", 1 - mnist[1].images[0].reshape(28, 28))
+    data = (tmp_path / "good.png").read_bytes()
+    (tmp_path / "cut.png").write_bytes(data[:len(data) // 2])
+    os.mkfifo(tmp_path / "pipe.png")
+    (tmp_path / "album").mkdir()
+    result = nndraw("predict", "cut.png", "album", "pipe.png", "good.png", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3 and all(line.startswith("nndraw: error: ") for line in lines), lines
+    assert "cut.png: not a readable image" in lines[0]
+    assert "album: is a folder" in lines[1]
+    assert "pipe.png: not a regular file" in lines[2]
+    assert result.stdout.startswith("good.png: ")
+
+
+def test_a_flipped_byte_in_a_model_gives_a_short_message(tmp_path, mnist):
+    from nndraw.paths import resource_path
+
+    data = bytearray(Path(resource_path("models", "default.npz")).read_bytes())
+    data[27] ^= 0x20                        # inside the first member's name in its header
+    (tmp_path / "flipped.npz").write_bytes(bytes(data))
+    save_png(tmp_path / "a.png", 1 - mnist[1].images[0].reshape(28, 28))
+    result = nndraw("predict", "--model", "flipped.npz", "a.png", cwd=tmp_path)
+    one_line_error(result, "flipped.npz: not a valid nndraw model")
+    assert len(result.stderr) < 300

@@ -2,6 +2,7 @@
 
 import gzip
 import hashlib
+import os
 import time
 
 import numpy as np
@@ -110,12 +111,45 @@ def test_any_folder_of_four_idx_files_loads(tmp_path):
     assert train.images.shape == (20, 784) and test.images.shape == (5, 784)
 
 
-def test_label_count_mismatch_names_both_files(tmp_path):
-    write_set(tmp_path / "set", n_train_labels=19)
-    with pytest.raises(DataFileError,
-                       match="train-images-idx3-ubyte holds 20 images but "
-                             "train-labels-idx1-ubyte holds 19 labels"):
+@pytest.mark.parametrize("n_images, n_labels, blamed", [
+    (19, 20, "train-images-idx3-ubyte: holds only 19 images for the 20 labels of "
+             "train-labels-idx1-ubyte"),
+    (20, 19, "train-labels-idx1-ubyte: holds only 19 labels for the 20 images of "
+             "train-images-idx3-ubyte"),
+])
+def test_a_count_mismatch_blames_the_shorter_file(tmp_path, n_images, n_labels, blamed):
+    write_set(tmp_path / "set", n_train=n_images, n_train_labels=n_labels)
+    with pytest.raises(DataFileError) as info:
         load_idx_folder(tmp_path / "set")
+    assert str(info.value).startswith(blamed)
+
+
+def test_the_load_cap_counts_the_float_copy_and_holds(tmp_path, monkeypatch):
+    """A gzip of a few kilobytes can announce a million values: the cap counts what loading
+    really allocates (bytes read, then float32), and the peak stays under it."""
+    import tracemalloc
+
+    from nndraw.data import datasets
+
+    write_set(tmp_path / "set", n_train=1000, n_train_labels=1000)   # 784,000 values
+    monkeypatch.setattr(datasets, "MAX_LOADED_BYTES", 3_500_000)      # > 1 byte, < 5 a value
+    with pytest.raises(DataFileError, match="more than nndraw reads"):
+        load_idx_folder(tmp_path / "set")
+    monkeypatch.setattr(datasets, "MAX_LOADED_BYTES", 5_000_000)
+    tracemalloc.start()
+    try:
+        train, _ = load_idx_folder(tmp_path / "set")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert train.images.shape == (1000, 784)
+    assert peak <= 5_000_000
+
+
+def test_a_fifo_is_refused_without_hanging(tmp_path):
+    os.mkfifo(tmp_path / "pipe-idx3-ubyte")
+    with pytest.raises(DataFileError, match="not a regular file"):
+        read_idx(tmp_path / "pipe-idx3-ubyte")
 
 
 def test_labels_given_as_images_are_refused(tmp_path):

@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from nndraw import Network
 from nndraw.data.idx import read_idx, write_idx
-from nndraw.data.personal import IMAGES, LABELS, PersonalSet
+from nndraw.data.personal import DATABASE, IMAGES, LABELS, PersonalSet
 from nndraw.errors import DataFileError, ModelFileError, NndrawError
 from nndraw.training.config import TrainConfig
 from nndraw.training.model_io import load_model, save_model
 from nndraw.training.records import Evaluation
-from nndraw.training.runs import load_run, read_run_file, save_run
+from nndraw.training.runs import RUN_MEMBER, load_run, read_run_file, save_run
 
 # NNDRAW_FUZZ_EXAMPLES=5000 for a long hunt; the default keeps the suite quick.
 FUZZ = settings(max_examples=int(os.environ.get("NNDRAW_FUZZ_EXAMPLES", 150)), deadline=2000,
@@ -177,16 +177,24 @@ def test_model_header_claiming_a_huge_array_is_refused_before_reading(folder):
 # ------------------------------------------------------------------ run files
 @pytest.fixture(scope="module")
 def run_text(folder):
-    save_run(folder / "good-run.npz", Network([784, 8, 10]), TrainConfig(sizes=(784, 8, 10)),
+    net = Network([784, 8, 10])
+    save_run(folder / "good-run.npz", net, TrainConfig(sizes=(784, 8, 10)),
              [Evaluation(0.5, 900, 1000, False, 0.3, 0.2)])
-    return (folder / "good-run.json").read_text()
+    save_model(folder / "plain.npz", net)          # a model alone, as beside an older run
+    return str(np.load(folder / "good-run.npz")[RUN_MEMBER])
 
 
 def check_run(folder, text):
-    shutil.copy(folder / "good-run.npz", folder / "fuzz-run.npz")
+    # An older run: the model with a .json beside it.
+    shutil.copy(folder / "plain.npz", folder / "fuzz-run.npz")
     (folder / "fuzz-run.json").write_text(text, errors="surrogatepass") if isinstance(text, str) \
         else (folder / "fuzz-run.json").write_bytes(text)
     run = loads_or_names_file(load_run, folder / "fuzz-run.npz", ModelFileError, "fuzz-run")
+    assert run is None or run.network.sizes == list(run.config.sizes)
+    # A run in one file: the same text inside the .npz.
+    member = text if isinstance(text, str) else text.decode("latin-1")
+    save_model(folder / "fuzz-one.npz", Network([784, 8, 10]), texts={RUN_MEMBER: member})
+    run = loads_or_names_file(load_run, folder / "fuzz-one.npz", ModelFileError, "fuzz-one")
     assert run is None or run.network.sizes == list(run.config.sizes)
 
 
@@ -223,6 +231,7 @@ def test_deeply_nested_run_json_is_refused(folder, run_text):
 def test_personal_set_loader(folder, images, labels):
     where = folder / "personal"
     where.mkdir(exist_ok=True)
+    (where / DATABASE).unlink(missing_ok=True)      # the pair is imported once: each time anew
     (where / IMAGES).write_bytes(images)
     (where / LABELS).write_bytes(labels)
     kept = loads_or_names_file(PersonalSet, where, DataFileError, "personal")

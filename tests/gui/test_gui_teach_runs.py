@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QToolButton
 
 from nndraw.data.datasets import FASHION_CLASSES
 from nndraw.data.idx import read_idx
-from nndraw.data.personal import IMAGES, LABELS
+from nndraw.data.personal import IMAGES, PersonalSet
+from nndraw.training.model_io import save_model
+from nndraw.training.runs import RUN_MEMBER
 
 
 def strokes(canvas):
@@ -35,7 +37,8 @@ def test_gui_keep_puts_drawings_on_disk_and_teach_adds_the_second_curve(
         window, qtbot, draw, personal_dir):
     assert not window.prediction.teach_button.isEnabled()          # nothing kept yet
     keep_all(window, draw, qtbot)
-    images, labels = read_idx(personal_dir / IMAGES), read_idx(personal_dir / LABELS)
+    kept = PersonalSet(personal_dir)
+    images, labels = kept.images, kept.labels
     assert images.shape == (3, 28, 28) and labels.tolist() == [7, 7, 7]
     assert window.canvas.is_empty()                                 # ready for the next one
     assert window.prediction.personal_button.text() == "Drawings (3)"
@@ -78,21 +81,21 @@ def test_gui_personal_dialog_reviews_relabels_deletes_and_exports(
     dialog.grid.item(0).setSelected(True)
     dialog.label_combo.setCurrentIndex(9)
     qtbot.mouseClick(dialog.findChild(QPushButton, "relabelButton"), Qt.MouseButton.LeftButton)
-    assert read_idx(personal_dir / LABELS).tolist() == [9, 4, 4]
+    assert PersonalSet(personal_dir).labels.tolist() == [9, 4, 4]
     dialog.grid.item(2).setSelected(True)
     delete = dialog.findChild(QPushButton, "deleteButton")
     questions.answer = QMessageBox.StandardButton.Cancel      # Delete asks first
     qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
     assert questions[-1][0] == "Delete drawings?"
-    assert read_idx(personal_dir / LABELS).tolist() == [9, 4, 4]
+    assert PersonalSet(personal_dir).labels.tolist() == [9, 4, 4]
     questions.answer = QMessageBox.StandardButton.Yes
     qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
-    assert read_idx(personal_dir / LABELS).tolist() == [9, 4]
+    assert PersonalSet(personal_dir).labels.tolist() == [9, 4]
     assert window.prediction.personal_button.text() == "Drawings (2)"
     undo = dialog.findChild(QPushButton, "undoButton")         # and can be undone
     assert undo.isVisibleTo(dialog)
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
-    assert read_idx(personal_dir / LABELS).tolist() == [9, 4, 4]
+    assert PersonalSet(personal_dir).labels.tolist() == [9, 4, 4]
     assert window.prediction.personal_button.text() == "Drawings (3)"
     assert not undo.isVisibleTo(dialog)
     dialog.grid.item(2).setSelected(True)
@@ -128,7 +131,8 @@ def test_gui_run_files_restore_the_curves_resume_and_compare(window, qtbot, tmp_
     train(window, qtbot)
     curve = list(window.plot.accuracy)
     assert window.save_run(tmp_path / "first.npz")
-    saved = json.loads((tmp_path / "first.json").read_text())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("first")] == ["first.npz"]
+    saved = json.loads(str(np.load(tmp_path / "first.npz")[RUN_MEMBER]))
     assert saved["config"]["sizes"] == [784, 16, 10] and saved["seed"] == 0
     assert len(saved["evaluations"]) == 10
     assert saved["dataset"]["kind"] == "mnist"
@@ -158,10 +162,9 @@ def test_gui_run_files_restore_the_curves_resume_and_compare(window, qtbot, tmp_
 
 
 def test_gui_bad_run_files_give_a_clear_message(window, tmp_path):
-    window.save_run(tmp_path / "r.npz")
-    (tmp_path / "r.json").write_text("{broken")
+    save_model(tmp_path / "r.npz", window.session.model.network, texts={RUN_MEMBER: "{broken"})
     assert not window.open_run(tmp_path / "r.npz")
-    assert "r.json: not a readable run file" in window.banner.text.text()
+    assert "r.npz: not a readable run file" in window.banner.text.text()
     assert not window.compare_run(tmp_path / "nothing.json")
     assert "nothing.json: no such run file" in window.banner.text.text()
 
@@ -222,3 +225,22 @@ def test_gui_any_idx_folder_trains(qtbot, small_data, small_mnist_dir):
     train(window, qtbot)
     assert window.confusion.matrix.counts.sum() == 500    # the folder's own test set
     window.close()
+
+
+def test_gui_a_run_with_huge_settings_or_a_pipe_beside_it_is_refused_in_one_line(window,
+                                                                                tmp_path):
+    import os
+
+    before = window.session.model.network
+    window.save_run(tmp_path / "r.npz")
+    data = json.loads(str(np.load(tmp_path / "r.npz")[RUN_MEMBER]))
+    data["config"]["epochs"] = 3_000_000_000
+    save_model(tmp_path / "huge.npz", before, texts={RUN_MEMBER: json.dumps(data)})
+    assert not window.open_run(tmp_path / "huge.npz")
+    text = window.banner.text.text()
+    assert "huge.npz: not a valid run file" in text and "epochs" in text and "\n" not in text
+    assert window.session.model.network is before      # the model was not switched
+    save_model(tmp_path / "old.npz", before)           # an older run: model + .json
+    os.mkfifo(tmp_path / "old.json")
+    assert not window.open_run(tmp_path / "old.npz")    # returns: does not hang on the pipe
+    assert "old.json: not a regular file" in window.banner.text.text()

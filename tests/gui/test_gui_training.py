@@ -109,8 +109,8 @@ def test_ten_start_stop_cycles_each_stopping_a_run_that_is_learning(window, qtbo
         train_button(window).click()
         assert window.is_training()
         # Stop only once the run has reported an evaluation: it is really training.
-        qtbot.waitUntil(lambda: window.session.model.origin == "trained" and
-                        window.session.running, timeout=20_000)
+        qtbot.waitUntil(lambda: window.plot.point_count() >= 1, timeout=20_000)
+        assert window.is_training()
         stop_button(window).click()
         qtbot.waitUntil(lambda: not window.is_training(), timeout=20_000)
         assert "Stopped" in window.panel.progress_bar.format(), cycle
