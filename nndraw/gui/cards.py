@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QPainter, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 
 class Card(QFrame):
@@ -40,3 +40,29 @@ def card(title, *widgets, stretch_index=None):
         else:
             layout.addLayout(widget, 1 if i == stretch_index else 0)
     return frame
+
+
+def muted_label(name, text=""):
+    """A quiet, wrapping line of text (hints, the model line)."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    label.setWordWrap(True)
+    return label
+
+
+def two_by_two(top_left, top_right, bottom_left, bottom_right):
+    """The window's page: four cards in a grid, the top row taller."""
+    grid = QGridLayout()
+    grid.setSpacing(14)
+    for i, widget in enumerate((top_left, top_right, bottom_left, bottom_right)):
+        grid.addWidget(widget, i // 2, i % 2)
+    for column in (0, 1):
+        grid.setColumnStretch(column, 1)
+    grid.setRowStretch(0, 3)
+    grid.setRowStretch(1, 2)
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(14, 14, 14, 8)
+    layout.addLayout(grid, 1)
+    return page

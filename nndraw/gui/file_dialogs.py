@@ -35,3 +35,38 @@ def ask_save(parent, title, name_filter, current=None, default_name="nndraw-mode
     if path and not os.path.splitext(path)[1]:
         path += ".npz"
     return _remember(path)
+
+
+class FileMenu:
+    """The File menu's dialog commands, for a window with open_model, save_model, open_run,
+    save_run and compare_run methods and a `session`."""
+
+    def open_model_dialog(self):
+        path = ask_open(self, "Open Model", MODEL_FILTER)
+        if path:
+            self.open_model(path)
+
+    def save_model_dialog(self):
+        model = self.session.model
+        path = ask_save(self, "Save Model", MODEL_FILTER,
+                                     model.path if model else None)
+        if path:
+            self.save_model(path)
+
+    def open_run_dialog(self):
+        path = ask_open(self, "Open Run", RUN_FILTER)
+        if path:
+            self.open_run(path)
+
+    def save_run_dialog(self):
+        model = self.session.model
+        path = ask_save(self, "Save Run", RUN_FILTER,
+                                     model.path if model else None, "nndraw-run.npz")
+        if path:
+            self.save_run(path)
+
+    def compare_run_dialog(self):
+        path = ask_open(self, "Compare with Run", RUN_FILTER)
+        if path:
+            self.compare_run(path)
+

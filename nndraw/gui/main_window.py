@@ -6,49 +6,43 @@ The person's drawings live in the platform's app data folder (or `personal_dir`,
 NNDRAW_DATA_DIR environment variable, which tests set).
 """
 
-import json
 import os
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
     QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from nndraw.data.datasets import FASHION_DIR, DataSource
-from nndraw.data.personal import PersonalSet
 from nndraw.data.preprocess import mnist_stages
 from nndraw.errors import NndrawError
-from nndraw.gui import file_dialogs, menus
+from nndraw.gui import menus
+from nndraw.gui.about import show_about
 from nndraw.gui.canvas import Canvas
-from nndraw.gui.cards import card
+from nndraw.gui.cards import card, muted_label, two_by_two
 from nndraw.gui.confusion_view import ConfusionPanel
+from nndraw.gui.file_dialogs import FileMenu
 from nndraw.gui.hidden_units import HiddenUnitsView
 from nndraw.gui.icon import app_icon
+from nndraw.gui.kept_drawings import KeptDrawings
 from nndraw.gui.message_banner import MessageBanner
-from nndraw.gui.personal_dialog import PersonalSetDialog
 from nndraw.gui.plots import AccuracyPlot
 from nndraw.gui.prediction_view import PredictionView
 from nndraw.gui.run_controller import RunController
-from nndraw.gui.settings import open_settings
+from nndraw.gui.settings import restore_window, save_window
 from nndraw.gui.training_panel import TrainingPanel
-from nndraw.training.config import TrainConfig
 from nndraw.training.runs import read_run_file
 from nndraw.training.session import Session
 
 Button = QMessageBox.StandardButton
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileMenu, KeptDrawings, QMainWindow):
     """The whole app. `network`: the model to predict with (default: the shipped one).
     `data`: (train, test) Splits to use as MNIST instead of loading it (tests, screenshots).
     `evals_per_epoch`, `subset`: how often, and on how many test images, runs are evaluated.
@@ -78,7 +72,7 @@ class MainWindow(QMainWindow):
         if data is not None:
             self.panel.data_label.setText(f"{len(data[0][1]):,} training and "
                                           f"{len(data[1][1]):,} test digits")
-        self._restore_settings()
+        restore_window(self)
         self._start_model(network)
         self.statusBar().showMessage("Draw a digit on the black square", 5000)
 
@@ -87,36 +81,21 @@ class MainWindow(QMainWindow):
         clear.setObjectName("clearButton")
         clear.setToolTip("Clear the drawing (Esc, Ctrl+L, or right-click)")
         clear.clicked.connect(self.clear_drawing)
-        hint = QLabel("Right-click or Esc to clear")
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         row = QHBoxLayout()
-        row.addWidget(hint, 1)
+        row.addWidget(muted_label("clearHint", "Right-click or Esc to clear"), 1)
         row.addWidget(clear)
-        self.model_label = QLabel()
-        self.model_label.setObjectName("modelLabel")
-        self.model_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.model_label.setWordWrap(True)
+        self.model_label = muted_label("modelLabel")
         self.tabs = QTabWidget()
         self.tabs.setObjectName("learningTabs")
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.plot, "Accuracy")
-        self.tabs.addTab(self.hidden_units, "Hidden units")
-        self.tabs.addTab(self.confusion, "Confusion")
-        grid = QGridLayout()
-        grid.setSpacing(14)
-        grid.addWidget(card("Draw", self.canvas, self.prediction.teach_bar, row,
-                            stretch_index=0), 0, 0)
-        grid.addWidget(card("Prediction", self.prediction, stretch_index=0), 0, 1)
-        grid.addWidget(card("Train a network", self.panel, stretch_index=0), 1, 0)
-        grid.addWidget(card("Learning", self.tabs, self.model_label, stretch_index=0), 1, 1)
-        for column in (0, 1):
-            grid.setColumnStretch(column, 1)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(14, 14, 14, 8)
-        layout.addLayout(grid, 1)
+        for view, title in ((self.plot, "Accuracy"), (self.hidden_units, "Hidden units"),
+                            (self.confusion, "Confusion")):
+            self.tabs.addTab(view, title)
+        central = two_by_two(
+            card("Draw", self.canvas, self.prediction.teach_bar, row, stretch_index=0),
+            card("Prediction", self.prediction, stretch_index=0),
+            card("Train a network", self.panel, stretch_index=0),
+            card("Learning", self.tabs, self.model_label, stretch_index=0))
         self.setCentralWidget(central)
         # The banner floats over the top of the window, so nothing moves when it appears.
         self.banner = MessageBanner(central)
@@ -256,35 +235,6 @@ class MainWindow(QMainWindow):
     def clear_comparison(self):
         self.plot.set_comparison(None, None)
 
-    def open_model_dialog(self):
-        path = file_dialogs.ask_open(self, "Open Model", file_dialogs.MODEL_FILTER)
-        if path:
-            self.open_model(path)
-
-    def save_model_dialog(self):
-        model = self.session.model
-        path = file_dialogs.ask_save(self, "Save Model", file_dialogs.MODEL_FILTER,
-                                     model.path if model else None)
-        if path:
-            self.save_model(path)
-
-    def open_run_dialog(self):
-        path = file_dialogs.ask_open(self, "Open Run", file_dialogs.RUN_FILTER)
-        if path:
-            self.open_run(path)
-
-    def save_run_dialog(self):
-        model = self.session.model
-        path = file_dialogs.ask_save(self, "Save Run", file_dialogs.RUN_FILTER,
-                                     model.path if model else None, "nndraw-run.npz")
-        if path:
-            self.save_run(path)
-
-    def compare_run_dialog(self):
-        path = file_dialogs.ask_open(self, "Compare with Run", file_dialogs.RUN_FILTER)
-        if path:
-            self.compare_run(path)
-
     # ------------------------------------------------------------------ reading the drawing
     def clear_drawing(self):
         self.canvas.clear()
@@ -366,13 +316,7 @@ class MainWindow(QMainWindow):
             self.panel.show_busy(f"Loading {job.source.name}…")
         elif job.kind == "measure":
             self.panel.show_busy("Measuring the model on the test set…")
-        self.statusBar().showMessage({
-            "train": f"Training a {'-'.join(map(str, job.config.sizes))} network on the "
-                     f"{job.config.device.upper()}: keep drawing and watch it learn",
-            "resume": f"Training on from epoch {job.offset + job.begin:g} to {job.end:g}",
-            "teach": f"Teaching the network your {len(self.session.personal)} drawings, mixed "
-                     "with MNIST so it keeps what it knew",
-            "measure": "Measuring the model in use"}[job.kind])
+        self.statusBar().showMessage(job.describe())
         return True
 
     def stop_training(self):
@@ -439,84 +383,9 @@ class MainWindow(QMainWindow):
         """Stop a run and wait for its thread to end (the worker stops within a mini-batch)."""
         self.runs.shutdown()
 
-    # ------------------------------------------------------------------ the person's drawings
-    def _open_personal_set(self, folder):
-        folder = folder or os.environ.get("NNDRAW_DATA_DIR") or QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.AppDataLocation)
-        try:
-            self.session.personal = PersonalSet(folder)
-        except NndrawError as exc:
-            self.show_message(f"Your kept drawings could not be read ({exc}); keeping new "
-                              "drawings is off, and nothing was deleted.")
-        personal = self.session.personal
-        self.prediction.set_personal_count(len(personal) if personal else 0)
-        self.prediction.set_keeping(personal is not None)
-
-    def keep_drawing(self, label):
-        """Keep the drawing (as the 28x28 the network sees) as the digit `label`."""
-        personal = self.session.personal
-        if personal is None or self._ink is None:
-            return False
-        image = mnist_stages(self._ink).image
-        if not image.any():
-            return False
-        try:
-            personal.add(image, label)
-        except NndrawError as exc:
-            self.show_message(f"Could not keep the drawing: {exc}")
-            return False
-        count = len(personal)
-        self.prediction.set_personal_count(count)
-        self.prediction.teach_button.setEnabled(not self.runs.is_running())
-        self.statusBar().showMessage(f"Kept as a {label}: {count} drawing"
-                                     f"{'s' if count != 1 else ''} of yours. Press Teach to "
-                                     "teach the network.", 8000)
-        self.canvas.clear()
-        return True
-
-    def show_personal_set(self):
-        personal = self.session.personal
-        if personal is None:
-            return
-        if self._dialog is None:
-            self._dialog = PersonalSetDialog(personal, self)
-            self._dialog.changed.connect(lambda: self.prediction.set_personal_count(
-                len(self.session.personal)))
-        self._dialog.refresh()
-        self._dialog.show()
-
     # ------------------------------------------------------------------ settings, closing
     def show_about(self):
-        box = QMessageBox(QMessageBox.Icon.Information, "About nndraw",
-                          "<b>nndraw</b><br>Draw a digit and watch a neural network read it; "
-                          "train one on MNIST from scratch.<br><br>After Michael Nielsen's "
-                          "<i>Neural Networks and Deep Learning</i>.", Button.Ok, self)
-        box.setIconPixmap(app_icon().pixmap(64, 64))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    def _restore_settings(self):
-        settings = open_settings()
-        geometry = settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        values = settings.value("training/config")
-        if isinstance(values, str):
-            try:
-                config = TrainConfig.from_dict(json.loads(values))
-                self.panel.set_config(config, settings.value("training/preset"))
-            except (NndrawError, ValueError, TypeError):
-                pass    # settings from another version: keep the defaults
-
-    def _save_settings(self):
-        settings = open_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        try:
-            settings.setValue("training/config", json.dumps(self.panel.config().to_dict()))
-            settings.setValue("training/preset", self.panel.preset_name())
-        except NndrawError:
-            pass    # invalid fields are not remembered
-        settings.sync()
+        show_about(self)
 
     def confirm_discard(self):
         """True when nothing unsaved would be lost, or the person saved or chose to discard."""
@@ -540,7 +409,7 @@ class MainWindow(QMainWindow):
         self.shutdown_training()
         if self._dialog is not None:
             self._dialog.close()
-        self._save_settings()
+        save_window(self)
         super().closeEvent(event)
 
     def changeEvent(self, event):

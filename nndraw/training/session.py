@@ -41,6 +41,19 @@ class Job:
         """The timeline epoch the job ends at."""
         return self.offset + (0.0 if self.kind == "measure" else self.config.epochs)
 
+    def describe(self):
+        """What the job does, in a sentence for the status bar."""
+        if self.kind == "train":
+            return (f"Training a {'-'.join(map(str, self.config.sizes))} network on "
+                    f"{self.source.name}, on the {self.config.device.upper()}: keep drawing "
+                    "and watch it learn")
+        if self.kind == "resume":
+            return f"Training on from epoch {self.offset + self.begin:g} to {self.end:g}"
+        if self.kind == "teach":
+            return (f"Teaching the network your {len(self.teach.labels)} drawings, mixed "
+                    "with MNIST so it keeps what it knew")
+        return "Measuring the model in use on its whole test set"
+
 
 @dataclass
 class Model:
