@@ -6,9 +6,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 from nndraw.data.datasets import load_mnist  # noqa: E402
 from nndraw.data.idx import write_idx  # noqa: E402
+
+# In CI the fuzz tests draw the same examples every run, so a red build is never luck; on a
+# developer's machine they keep exploring.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

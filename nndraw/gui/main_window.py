@@ -320,7 +320,7 @@ class MainWindow(FileMenu, KeptDrawings, QMainWindow):
         return True
 
     def stop_training(self):
-        if self.runs.is_running():
+        if self.runs.is_running() and self.session.running:   # not once it has ended
             self.runs.stop()
             self.panel.stop_button.setEnabled(False)
             self.panel.show_busy("Stopping: measuring what it learned…")

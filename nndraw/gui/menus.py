@@ -26,7 +26,8 @@ MENUS = {
          "Overlay another run's accuracy on the plot"),
         ("clear_compare", "C&lear Comparison", "clear_comparison", [], None),
         None,
-        ("quit", "&Quit", "close", [Key.Quit], None),
+        # Ctrl+Q too: some platforms (offscreen, a bare X server) bind no key to Quit.
+        ("quit", "&Quit", "close", [Key.Quit, "Ctrl+Q"], None),
     ],
     "&Drawing": [
         ("clear", "&Clear", "clear_drawing", ["Esc", "Ctrl+L"], "Clear the drawing"),
@@ -64,13 +65,24 @@ def build_menus(window):
             action = QAction(text, window)
             action.setObjectName(f"{name}Action")
             if shortcuts:
-                action.setShortcuts([QKeySequence(s) for s in shortcuts])
+                action.setShortcuts(_key_sequences(shortcuts))
             if tip:
                 action.setStatusTip(tip)
             action.triggered.connect(lambda _checked=False, m=method: getattr(window, m)())
             menu.addAction(action)
             setattr(actions, name, action)
     return actions
+
+
+def _key_sequences(shortcuts):
+    """Each shortcut's key sequences (a standard key has the platform's own), once each."""
+    sequences = []
+    for shortcut in shortcuts:
+        for sequence in (QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Key)
+                         else [QKeySequence(shortcut)]):
+            if not sequence.isEmpty() and sequence not in sequences:
+                sequences.append(sequence)
+    return sequences
 
 
 def set_running(actions, running):

@@ -262,21 +262,20 @@ class Session:
 
     # ------------------------------------------------------------------ a job's life
     def begin(self, job):
-        """Remember the model in use (to put back on failure) and prepare the job's own."""
+        """Remember the model in use (to put back on failure) and prepare the job's own; its
+        network is made from the job's first report, so nothing is allocated here before the
+        worker has checked that it fits."""
         self.job, self._previous = job, self.model
         if job.kind == "measure":
             self._pending = None
             return
-        cpu = dataclasses.replace(job.config, device="cpu")
-        network = Network(cpu.sizes, **cpu.network_options())
         timeline = [] if job.kind == "train" else list(self.model.timeline)
         plan = (job.offset, job.offset + job.config.epochs)
         if job.kind == "teach":     # teaching keeps the model's own plan and settings
             plan, config = self.model.plan, self.model.config
         else:
             config = job.config
-        self._pending = Model(network, job.source, timeline, config, None, "trained",
-                              False, plan)
+        self._pending = Model(None, job.source, timeline, config, None, "trained", False, plan)
 
     def adopt(self, weights, biases, evaluation=None):
         """Take a run's latest weights (and its Evaluation onto the timeline); from the
@@ -288,6 +287,9 @@ class Session:
                 self._record_measurement(evaluation)
             return
         model = self._pending
+        if model.network is None:
+            cpu = dataclasses.replace(self.job.config, device="cpu")
+            model.network = Network(cpu.sizes, **cpu.network_options())
         model.network.set_parameters(weights, biases)
         if evaluation is not None:
             model.timeline.append(evaluation)

@@ -100,6 +100,35 @@ def test_l2_shrinks_the_weights(mnist):
     assert np.linalg.norm(decayed.weights[0]) < 0.95 * np.linalg.norm(plain.weights[0])
 
 
+def test_l2_and_momentum_take_exactly_the_books_step():
+    """Two epochs of one full batch each, against chapter 3's rule computed here:
+    v <- mu v - (eta / m) grad;  w <- (1 - eta lmbda / n) w + v_w;  b <- b + v_b.
+    The biases are not decayed (decaying them too would fail this test)."""
+    rng = np.random.default_rng(0)
+    m, eta, lmbda, mu = 8, 0.3, 2.0, 0.7
+    x = rng.uniform(0, 1, (m, 6))
+    labels = rng.integers(0, 3, m)
+    net = Network([6, 5, 3], activation="tanh", output="softmax", cost="cross-entropy",
+                  init="scaled", dtype="float64", seed=2)
+    expected = Network([6, 5, 3], activation="tanh", output="softmax", cost="cross-entropy",
+                       init="scaled", dtype="float64", seed=2)
+    y = np.zeros((3, m))
+    y[labels, np.arange(m)] = 1
+    velocity_w = [np.zeros_like(w) for w in expected.weights]
+    velocity_b = [np.zeros_like(b) for b in expected.biases]
+    for _ in range(2):
+        nabla_b, nabla_w = expected.backprop(x.T, y)
+        for i in range(len(velocity_w)):
+            velocity_w[i] = mu * velocity_w[i] - eta / m * nabla_w[i]
+            velocity_b[i] = mu * velocity_b[i] - eta / m * nabla_b[i]
+            expected.weights[i][...] = (1 - eta * lmbda / m) * expected.weights[i] \
+                + velocity_w[i]
+            expected.biases[i][...] = expected.biases[i] + velocity_b[i]
+    net.SGD((x, labels), 2, m, eta, lmbda=lmbda, momentum=mu, seed=0)
+    for got, want in zip(net.weights + net.biases, expected.weights + expected.biases):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
 def test_a_diverging_run_stops_with_a_clear_message(mnist):
     train, _ = mnist
     net = Network([784, 64, 10], activation="relu", output="softmax", cost="cross-entropy",
