@@ -58,7 +58,12 @@ def _build_parser():
     train.add_argument("--save", metavar="PATH", default=DEFAULT_MODEL_NAME,
                        help="where to write the model (default: %(default)s)")
 
-    predict = commands.add_parser("predict", help="read digits from image files")
+    predict = commands.add_parser(
+        "predict", help="read digits and numbers from image files",
+        description="Read the digits written in each image, left to right, white on black or "
+        "dark ink on paper. Prints 'IMAGE: 2026 (p=0.97 0.99 0.95 0.98)', one probability "
+        "per digit; a piece that is not a digit shows as '?', and an image with no digit at "
+        "all as 'IMAGE: not a digit'.")
     predict.add_argument("--model", metavar="PATH", help="model file (default: the shipped one)")
     predict.add_argument("images", nargs="+", metavar="IMAGE")
     return parser
@@ -140,8 +145,8 @@ class _ProgressBar:
 
 
 def _predict(args):
-    from nndraw.data.preprocess import ink_from_gray, to_mnist
     from nndraw.gui.image_io import read_gray
+    from nndraw.reading import read_number
     from nndraw.training.model_io import load_model, pretrained
 
     network = load_model(args.model) if args.model else pretrained()
@@ -151,15 +156,21 @@ def _predict(args):
     status = 0
     for path in args.images:
         try:
-            image = to_mnist(ink_from_gray(read_gray(path)))
+            reading = read_number(read_gray(path), network)
         except NndrawError as exc:
             print(f"nndraw: error: {exc}", file=sys.stderr)
             status = 1
             continue
-        if not image.any():
-            print(f"{path}: - (blank)")
-            continue
-        probabilities = network.predict(image.reshape(1, -1))[0]
-        digit = int(probabilities.argmax())
-        print(f"{path}: {digit} (p={probabilities[digit]:.2f})")
+        print(f"{path}: {_reading_line(reading)}")
     return status
+
+
+def _reading_line(reading):
+    """'2026 (p=0.97 0.99 0.95 0.98)', '7 (p=0.97)', '20?6 (p=0.97 0.99 ? 0.98)',
+    'not a digit', or 'not a digit (blank)'."""
+    if reading.blank:
+        return "not a digit (blank)"
+    if not reading.any_digit:
+        return "not a digit"
+    chances = " ".join(f"{d.probability:.2f}" if d.is_digit else "?" for d in reading.digits)
+    return f"{reading.text} (p={chances})"

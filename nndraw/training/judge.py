@@ -1,0 +1,84 @@
+"""Train the judge: a small network, separate from the one that reads, that tells a digit from
+a mark that is not one.
+
+Keeping it separate means "not a digit" works whatever network reads the digits: the shipped
+one, one opened from a file, or one trained a minute ago in the window. It learns from MNIST's
+*training* digits (the last 5,000 held back for validation), a few thousand pen-drawn 0s, 1s
+and 7s (so the look of a generated stroke is no clue by itself), and generated marks of the
+TRAINING families. Every example goes through `to_mnist`, as a drawing does, and some have
+their faint edges cut away, as ink found in a photo does.
+"""
+
+import numpy as np
+
+from nndraw.core.network import Network
+from nndraw.data import marks as mark_families
+from nndraw.data.datasets import load_mnist
+from nndraw.data.preprocess import to_mnist
+from nndraw.data.strokes import render
+
+DIGIT, MARK = 0, 1      # the judge's two outputs
+VALIDATION = 5000       # the last MNIST training digits, never trained on
+
+
+def _pen_digit(kind, rng, size=96):
+    """A 0, 1 or 7 drawn with a plain pen: shapes a mark generator must never be confused with."""
+    if kind == 0:
+        t = np.linspace(0, 2 * np.pi * rng.uniform(0.95, 1.08), 48) + rng.uniform(0, 6.3)
+        rx, ry = rng.uniform(0.15, 0.3), rng.uniform(0.3, 0.4)
+        strokes = [np.stack([0.5 + rx * np.cos(t), 0.5 + ry * np.sin(t)], axis=1)]
+    elif kind == 1:
+        lean = rng.uniform(-0.12, 0.12)
+        top, bottom = (0.5 + lean, 0.12), (0.5 - lean, 0.88)
+        strokes = [np.array([top, bottom])]
+        if rng.random() < 0.4:      # a flag at the top
+            strokes = [np.array([(top[0] - 0.15, top[1] + 0.12), top, bottom])]
+        if rng.random() < 0.2:      # and a foot
+            strokes.append(np.array([(bottom[0] - 0.15, 0.88), (bottom[0] + 0.15, 0.88)]))
+    else:
+        left, right = rng.uniform(0.15, 0.3), rng.uniform(0.7, 0.85)
+        foot = rng.uniform(0.3, 0.55)
+        strokes = [np.array([(left, 0.15), (right, 0.15), (foot, 0.88)])]
+        if rng.random() < 0.3:      # a cross-stroke
+            strokes.append(np.array([(foot + 0.05, 0.5), (foot + 0.35, 0.5)]))
+    return render(strokes, size, size * rng.uniform(0.06, 0.14))
+
+
+def _cut_faint_edges(images, rng, share=0.4):
+    """Stretch a random `share` of the images as `ink_from_gray` does with a photo's ink."""
+    chosen = rng.random(len(images)) < share
+    cut = rng.uniform(0.1, 0.5, size=(int(chosen.sum()), 1)).astype(np.float32)
+    images[chosen] = np.clip((images[chosen] - cut) / (1 - cut), 0, 1)
+    return images
+
+
+def examples(n_marks, rng, digits, families=mark_families.TRAINING, n_pen_digits=6000):
+    """(images, labels): `digits` (rows of 784), pen-drawn digits and marks, DIGIT or MARK."""
+    pen = [to_mnist(_pen_digit(i % 3, rng)).ravel() for i in range(n_pen_digits)]
+    inks, _ = mark_families.marks(n_marks, rng, families)
+    drawn = np.array([to_mnist(ink).ravel() for ink in inks], np.float32)
+    images = np.concatenate([digits, np.array(pen, np.float32).reshape(-1, 784), drawn])
+    labels = np.concatenate([np.full(len(digits) + len(pen), DIGIT), np.full(len(drawn), MARK)])
+    return _cut_faint_edges(images, rng), labels
+
+
+def train_judge(n_marks=40000, epochs=12, seed=0, progress=None):
+    """A trained judge (Network [784, 128, 2]) and its validation figures: the share of held-back
+    MNIST training digits and of fresh marks (another seed) it calls marks at p(mark) > 0.5."""
+    rng = np.random.default_rng(seed)
+    train, _ = load_mnist()
+    digits, held_back = train.images[:-VALIDATION], train.images[-VALIDATION:]
+    x, y = examples(n_marks, rng, digits)
+    network = Network([784, 128, 2], activation="relu", output="softmax", cost="cross-entropy",
+                      init="he", seed=seed)
+    for epoch in range(epochs):
+        eta = 0.05 * (1 - epoch / epochs)
+        network.SGD((x, y), 1, 64, eta, lmbda=5.0, momentum=0.9, seed=seed + epoch)
+        if progress:
+            progress(epoch + 1, epochs)
+    val_rng = np.random.default_rng(seed + 1000)
+    inks, _ = mark_families.marks(4000, val_rng)
+    fresh = np.array([to_mnist(ink).ravel() for ink in inks], np.float32)
+    figures = {"digits refused": float((network.predict(held_back)[:, MARK] > 0.5).mean()),
+               "marks refused": float((network.predict(fresh)[:, MARK] > 0.5).mean())}
+    return network, figures
