@@ -28,7 +28,7 @@ def _crop(digit):
     return image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
 
-def _on_paper(ink, rng):
+def on_paper(ink, rng):
     """A photo of `ink` written in dark ink on light paper: uneven light, grain, soft edges."""
     h, w = ink.shape
     paper = rng.uniform(0.7, 0.95)
@@ -64,5 +64,5 @@ def number(images, labels, rng, style="screen", digits=None):
         np.maximum(region, piece, out=region)
         boxes.append((t, l, t + piece.shape[0], l + piece.shape[1]))
     text = "".join(str(int(labels[i])) for i in chosen)
-    image = ink if style == "screen" else _on_paper(ink, rng)
+    image = ink if style == "screen" else on_paper(ink, rng)
     return GeneratedNumber(image, text, boxes)

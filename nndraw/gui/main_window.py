@@ -50,6 +50,7 @@ from nndraw.gui.plots import AccuracyPlot
 from nndraw.gui.prediction_view import PredictionView
 from nndraw.gui.settings import open_settings
 from nndraw.gui.training_panel import TrainingPanel
+from nndraw.reading import read_ink
 from nndraw.training.config import TrainConfig
 from nndraw.training.model_io import load_model, pretrained, save_model
 from nndraw.training.runs import load_run, read_run_file, save_run
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self._previous = None            # the model to put back if a run fails
         self._live = None                # the CPU network that shows a run's weights
         self._ink = None
+        self._reading = None             # the drawing read as a number (nndraw.reading)
         self._last_evaluation = None
         self.predictor = None
         self.history, self.model_config, self.model_path = [], {}, None
@@ -145,6 +147,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(True)
 
         self.canvas.drawing_changed.connect(self._on_drawing_changed)
+        self.canvas.piece_chosen.connect(self._on_piece_chosen)
         self.panel.train_requested.connect(self.start_training)
         self.panel.stop_requested.connect(self.stop_training)
         self.panel.dataset_chosen.connect(self._on_dataset_chosen)
@@ -395,6 +398,9 @@ class MainWindow(QMainWindow):
 
     def _predict(self):
         """Read the drawing with the model in use and show the result (and each stage)."""
+        if self._read_number():
+            return
+        self.canvas.show_pieces([])
         stages = mnist_stages(self._ink) if self._ink is not None else None
         image = stages.image if stages is not None else np.zeros((28, 28), np.float32)
         ink = self._ink if self._ink is not None else np.zeros((28, 28), np.float32)
@@ -408,6 +414,26 @@ class MainWindow(QMainWindow):
             hint = (f"This model reads {_kind(self.model_classes)}: train it on these "
                     f"{_kind(self.class_names)} first")
         self.prediction.show_prediction(probabilities, image, stages, ink, hint)
+
+    def _read_number(self):
+        """Digits on the canvas: read them as a number, piece by piece, and show it; False
+        where that does not apply (blank, no model, or a model of other classes)."""
+        if self.predictor is None or self._ink is None or self.predictor.sizes[0] != 784 or \
+                not self.model_classes == self.class_names == DIGIT_CLASSES:
+            return False
+        self._reading = read_ink(self._ink, self.predictor)
+        if self._reading.blank:
+            return False
+        chosen = self.canvas.show_pieces([(d.box, d.label, not d.is_digit)
+                                          for d in self._reading.digits])
+        self.prediction.show_reading(self._reading, chosen, self._ink)
+        self._on_piece_chosen(chosen)
+        return True
+
+    def _on_piece_chosen(self, index):
+        if self._reading is not None and 0 <= index < len(self._reading.digits):
+            self.prediction.choose_piece(index)
+            self.hidden_units.set_input(self._reading.digits[index].image)
 
     # ------------------------------------------------------------------ training
     def is_training(self):

@@ -5,8 +5,9 @@ Keeping it separate means "not a digit" works whatever network reads the digits:
 one, one opened from a file, or one trained a minute ago in the window. It learns from MNIST's
 *training* digits (the last 5,000 held back for validation), a few thousand pen-drawn 0s, 1s
 and 7s (so the look of a generated stroke is no clue by itself), and generated marks of the
-TRAINING families. Every example goes through `to_mnist`, as a drawing does, and some have
-their faint edges cut away, as ink found in a photo does.
+TRAINING families. Every example goes through `to_mnist`, as a drawing does; some digits and
+marks are first photographed on paper (`numbers.on_paper`) and found again by `ink_from_gray`,
+as `nndraw predict` finds them, and some have their faint edges cut away.
 """
 
 import numpy as np
@@ -14,7 +15,8 @@ import numpy as np
 from nndraw.core.network import Network
 from nndraw.data import marks as mark_families
 from nndraw.data.datasets import load_mnist
-from nndraw.data.preprocess import to_mnist
+from nndraw.data.numbers import number, on_paper
+from nndraw.data.preprocess import ink_from_gray, to_mnist
 from nndraw.data.strokes import render
 
 DIGIT, MARK = 0, 1      # the judge's two outputs
@@ -52,13 +54,24 @@ def _cut_faint_edges(images, rng, share=0.4):
     return images
 
 
-def examples(n_marks, rng, digits, families=mark_families.TRAINING, n_pen_digits=6000):
-    """(images, labels): `digits` (rows of 784), pen-drawn digits and marks, DIGIT or MARK."""
+def _photographed(ink, rng):
+    return to_mnist(ink_from_gray(on_paper(ink, rng))).ravel()
+
+
+def examples(n_marks, rng, digits, families=mark_families.TRAINING, n_pen_digits=6000,
+             n_on_paper=10000):
+    """(images, labels): `digits` (rows of 784), some of them again as photographed at a larger
+    size, pen-drawn digits and marks (a quarter photographed), labelled DIGIT or MARK."""
+    labels = np.zeros(len(digits), np.int64)
+    photos = [_photographed(number(digits, labels, rng, "screen", digits=1).image, rng)
+              for _ in range(n_on_paper)]
     pen = [to_mnist(_pen_digit(i % 3, rng)).ravel() for i in range(n_pen_digits)]
     inks, _ = mark_families.marks(n_marks, rng, families)
-    drawn = np.array([to_mnist(ink).ravel() for ink in inks], np.float32)
-    images = np.concatenate([digits, np.array(pen, np.float32).reshape(-1, 784), drawn])
-    labels = np.concatenate([np.full(len(digits) + len(pen), DIGIT), np.full(len(drawn), MARK)])
+    drawn = np.array([_photographed(ink, rng) if i % 4 == 0 else to_mnist(ink).ravel()
+                      for i, ink in enumerate(inks)], np.float32)
+    images = np.concatenate([digits, np.array(photos + pen, np.float32).reshape(-1, 784), drawn])
+    labels = np.concatenate([np.full(len(digits) + len(photos) + len(pen), DIGIT),
+                             np.full(len(drawn), MARK)])
     return _cut_faint_edges(images, rng), labels
 
 
