@@ -15,13 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from nndraw.data.preprocess import ink_from_gray, mnist_stages
-from nndraw.data.segment import split_digits
+from nndraw.data.segment import Piece, split_digits
 from nndraw.errors import ModelFileError
 from nndraw.paths import resource_path
 
 # p(digit) below which the judge's piece is refused; chosen on validation data (see README).
 THRESHOLD = 0.5
 UNKNOWN = "?"
+WIDE = 1.0          # a piece wider than this times its height may be digits that touch ...
+DOUBTFUL = 0.7      # ... and is cut in two if read whole it scores below this, and each part
+SURE = 0.9          # scores at least this (score: p(digit) times the top probability)
 
 
 @functools.lru_cache(maxsize=1)
@@ -87,6 +90,58 @@ class Reading:
         return any(d.is_digit for d in self.digits)
 
 
+def _read_pieces(pieces, network, judge, threshold):
+    stages = [mnist_stages(piece.ink) for piece in pieces]
+    images = np.stack([s.image.ravel() for s in stages])
+    probabilities = network.predict(images)
+    likelihood = judge.predict(images)[:, 0]
+    return [DigitReading(piece.box, s, p, float(q), threshold) for piece, s, p, q
+            in zip(pieces, stages, probabilities, likelihood)]
+
+
+def _score(digit):
+    return digit.digit_likelihood * digit.probability
+
+
+def _cut(piece, column):
+    """The parts of `piece` left and right of `column`, each cropped to its ink (None if one
+    side is empty)."""
+    parts = []
+    for part, offset in ((piece.ink[:, :column], 0), (piece.ink[:, column:], column)):
+        rows, cols = np.flatnonzero(part.max(axis=1) > 0), np.flatnonzero(part.max(axis=0) > 0)
+        if rows.size == 0:
+            return None
+        top, left = piece.box[0] + rows[0], piece.box[1] + offset + cols[0]
+        crop = part[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        parts.append(Piece((int(top), int(left), int(top + crop.shape[0]),
+                            int(left + crop.shape[1])), crop))
+    return parts
+
+
+def _untouch(piece, digit, network, judge, threshold, depth=0):
+    """Digits that touch (stretch goal): a wide piece read poorly whole is cut where its
+    columns hold the least ink, at the cut whose worse part reads best, if both parts read
+    surely and better than the whole; each part is tried again."""
+    h, w = piece.ink.shape
+    if depth > 3 or w < WIDE * h or _score(digit) >= DOUBTFUL:
+        return [digit]
+    profile = (piece.ink > 0.1).sum(axis=0)
+    lo, hi = int(0.2 * w), int(0.8 * w)
+    best = None
+    for column in lo + np.argsort(profile[lo:hi], kind="stable")[:4]:
+        parts = _cut(piece, int(column))
+        if parts is None:
+            continue
+        read = _read_pieces(parts, network, judge, threshold)
+        worse = min(_score(d) for d in read)
+        if worse >= SURE and worse > _score(digit) and (best is None or worse > best[0]):
+            best = (worse, parts, read)
+    if best is None:
+        return [digit]
+    return [d for part, read in zip(best[1], best[2])
+            for d in _untouch(part, read, network, judge, threshold, depth + 1)]
+
+
 def read_ink(ink, network, judge=None, threshold=THRESHOLD):
     """The Reading of `ink` (2-D, white-on-black, 1 = ink) by `network`; `judge` defaults to
     the shipped one."""
@@ -94,12 +149,9 @@ def read_ink(ink, network, judge=None, threshold=THRESHOLD):
     pieces = split_digits(ink)
     if not pieces:
         return Reading(())
-    stages = [mnist_stages(piece.ink) for piece in pieces]
-    images = np.stack([s.image.ravel() for s in stages])
-    probabilities = network.predict(images)
-    likelihood = judge.predict(images)[:, 0]
-    return Reading(tuple(DigitReading(piece.box, s, p, float(q), threshold) for piece, s, p, q
-                         in zip(pieces, stages, probabilities, likelihood)))
+    digits = _read_pieces(pieces, network, judge, threshold)
+    return Reading(tuple(d for piece, digit in zip(pieces, digits)
+                         for d in _untouch(piece, digit, network, judge, threshold)))
 
 
 def read_number(image, network=None, judge=None, threshold=THRESHOLD):

@@ -39,8 +39,9 @@ def on_paper(ink, rng):
     return np.clip(gray, 0, 1).astype(np.float32)
 
 
-def number(images, labels, rng, style="screen", digits=None):
-    """One GeneratedNumber from `images` (rows of 784, MNIST-like) and their `labels`."""
+def number(images, labels, rng, style="screen", digits=None, touching=False):
+    """One GeneratedNumber from `images` (rows of 784, MNIST-like) and their `labels`;
+    `touching`: each digit pushed into the one before it (a harder case, measured apart)."""
     count = int(rng.integers(2, 6)) if digits is None else digits
     chosen = rng.integers(len(images), size=count)
     height = rng.uniform(36, 110)
@@ -52,7 +53,8 @@ def number(images, labels, rng, style="screen", digits=None):
         scaled = np.clip(resize(crop, h, w), 0, 1)
         top = round(rng.uniform(-0.12, 0.12) * height + (height - h))
         parts.append((scaled, top, x))
-        x += w + max(3, round(rng.uniform(0.12, 0.7) * height))
+        gap = rng.uniform(-0.2, -0.05) if touching else rng.uniform(0.12, 0.7)
+        x += w + (round(gap * height) if touching else max(3, round(gap * height)))
     margin = round(rng.uniform(0.2, 0.8) * height)
     tops = [t for _, t, _ in parts]
     shift = margin - min(tops)
