@@ -19,7 +19,8 @@ from nndraw.data.segment import Piece, split_digits
 from nndraw.errors import ModelFileError
 from nndraw.paths import resource_path
 
-# p(digit) below which the judge's piece is refused; chosen on validation data (see README).
+# p(digit) below which a piece is refused, if the judge's file does not say (its own, chosen
+# on validation data by scripts/train_judge.py, is used when it does).
 THRESHOLD = 0.5
 UNKNOWN = "?"
 WIDE = 1.0          # a piece wider than this times its height may be digits that touch ...
@@ -142,10 +143,16 @@ def _untouch(piece, digit, network, judge, threshold, depth=0):
             for d in _untouch(part, read, network, judge, threshold, depth + 1)]
 
 
-def read_ink(ink, network, judge=None, threshold=THRESHOLD):
+def threshold_of(judge):
+    """The refusal threshold chosen for `judge` on validation data, or THRESHOLD."""
+    return float(getattr(judge, "metadata", {}).get("config", {}).get("threshold", THRESHOLD))
+
+
+def read_ink(ink, network, judge=None, threshold=None):
     """The Reading of `ink` (2-D, white-on-black, 1 = ink) by `network`; `judge` defaults to
-    the shipped one."""
+    the shipped one, `threshold` to the judge's own."""
     judge = shipped_judge() if judge is None else judge
+    threshold = threshold_of(judge) if threshold is None else threshold
     pieces = split_digits(ink)
     if not pieces:
         return Reading(())
@@ -154,7 +161,7 @@ def read_ink(ink, network, judge=None, threshold=THRESHOLD):
                          for d in _untouch(piece, digit, network, judge, threshold)))
 
 
-def read_number(image, network=None, judge=None, threshold=THRESHOLD):
+def read_number(image, network=None, judge=None, threshold=None):
     """Read the number in `image`: a 2-D grayscale array in [0, 1] of either polarity, white
     ink on black like MNIST or a photo or scan of dark ink on paper. `network` defaults to the
     shipped model. Returns a Reading: each digit's box, probabilities and label, and the text."""

@@ -75,13 +75,38 @@ def examples(n_marks, rng, digits, families=mark_families.TRAINING, n_pen_digits
     return _cut_faint_edges(images, rng), labels
 
 
+SWEEP = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
+MOST_DIGITS_REFUSED = 0.005     # the threshold chosen refuses at most this share on validation:
+                                # refusals add up in a number of five digits
+
+
+def validation_sweep(judge, seed=0, n_marks=4000):
+    """Choose the threshold on validation data only: the held-back MNIST training digits (as
+    they are, and photographed on paper) and fresh marks from another seed. Returns the chosen
+    threshold, the highest that refuses at most MOST_DIGITS_REFUSED of those digits, and rows
+    (threshold, share of digits refused, share of marks refused)."""
+    rng = np.random.default_rng(seed + 1000)
+    train, _ = load_mnist()
+    held_back = train.images[-VALIDATION:]
+    labels = np.zeros(len(held_back), np.int64)
+    photos = [_photographed(number(held_back, labels, rng, "screen", digits=1).image, rng)
+              for _ in range(2000)]
+    digits = np.concatenate([held_back, np.array(photos, np.float32)])
+    inks, _ = mark_families.marks(n_marks, rng)
+    fresh = np.array([_photographed(ink, rng) if i % 4 == 0 else to_mnist(ink).ravel()
+                      for i, ink in enumerate(inks)], np.float32)
+    p_digit, p_mark = judge.predict(digits)[:, DIGIT], judge.predict(fresh)[:, DIGIT]
+    rows = [(t, float((p_digit < t).mean()), float((p_mark < t).mean())) for t in SWEEP]
+    allowed = [t for t, refused, _ in rows if refused <= MOST_DIGITS_REFUSED]
+    return (max(allowed) if allowed else SWEEP[0]), rows
+
+
 def train_judge(n_marks=40000, epochs=12, seed=0, progress=None):
-    """A trained judge (Network [784, 128, 2]) and its validation figures: the share of held-back
-    MNIST training digits and of fresh marks (another seed) it calls marks at p(mark) > 0.5."""
+    """A trained judge (Network [784, 128, 2]), trained on all but the last VALIDATION MNIST
+    training digits and on generated marks."""
     rng = np.random.default_rng(seed)
     train, _ = load_mnist()
-    digits, held_back = train.images[:-VALIDATION], train.images[-VALIDATION:]
-    x, y = examples(n_marks, rng, digits)
+    x, y = examples(n_marks, rng, train.images[:-VALIDATION])
     network = Network([784, 128, 2], activation="relu", output="softmax", cost="cross-entropy",
                       init="he", seed=seed)
     for epoch in range(epochs):
@@ -89,9 +114,4 @@ def train_judge(n_marks=40000, epochs=12, seed=0, progress=None):
         network.SGD((x, y), 1, 64, eta, lmbda=5.0, momentum=0.9, seed=seed + epoch)
         if progress:
             progress(epoch + 1, epochs)
-    val_rng = np.random.default_rng(seed + 1000)
-    inks, _ = mark_families.marks(4000, val_rng)
-    fresh = np.array([to_mnist(ink).ravel() for ink in inks], np.float32)
-    figures = {"digits refused": float((network.predict(held_back)[:, MARK] > 0.5).mean()),
-               "marks refused": float((network.predict(fresh)[:, MARK] > 0.5).mean())}
-    return network, figures
+    return network

@@ -61,3 +61,20 @@ def test_gui_a_dash_is_not_a_digit(window, draw):
     assert confidence == "Not a digit" and "%" not in confidence
     assert not window.prediction.bars.probabilities.any()     # no 99 % bar
     assert label == "?"
+
+
+def test_gui_a_network_trained_in_the_window_still_refuses_a_dash(window, qtbot, draw):
+    from test_gui_training import configure, train_button
+
+    configure(window, hidden="30", epochs=2)
+    shipped = window.predictor
+    train_button(window).click()
+    qtbot.waitUntil(lambda: not window.is_training(), timeout=30_000)
+    assert window.predictor is not shipped
+    canvas = window.canvas
+    draw(canvas, [board_point(canvas, 0.3 + 0.4 * i / 20, 0.45 + 0.1 * i / 20) for i in range(21)])
+    assert shown(window) == ("?", "Not a digit")
+    canvas.clear()
+    draw(canvas, one(canvas))
+    draw(canvas, zero(canvas))
+    assert shown(window)[0] == "10"
