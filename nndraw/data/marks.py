@@ -94,6 +94,51 @@ def ring_and_more(rng):
     return [ring, extra]
 
 
+LETTERS = {  # capitals that no digit resembles, as strokes in the unit square
+    "A": [[(0.2, 0.9), (0.5, 0.1), (0.8, 0.9)], [(0.33, 0.6), (0.67, 0.6)]],
+    "E": [[(0.75, 0.1), (0.25, 0.1), (0.25, 0.9), (0.75, 0.9)], [(0.25, 0.5), (0.65, 0.5)]],
+    "F": [[(0.75, 0.1), (0.25, 0.1), (0.25, 0.9)], [(0.25, 0.5), (0.65, 0.5)]],
+    "H": [[(0.25, 0.1), (0.25, 0.9)], [(0.75, 0.1), (0.75, 0.9)], [(0.25, 0.5), (0.75, 0.5)]],
+    "K": [[(0.25, 0.1), (0.25, 0.9)], [(0.75, 0.1), (0.25, 0.55), (0.75, 0.9)]],
+    "M": [[(0.15, 0.9), (0.2, 0.1), (0.5, 0.6), (0.8, 0.1), (0.85, 0.9)]],
+    "N": [[(0.25, 0.9), (0.25, 0.1), (0.75, 0.9), (0.75, 0.1)]],
+    "W": [[(0.1, 0.1), (0.3, 0.9), (0.5, 0.4), (0.7, 0.9), (0.9, 0.1)]],
+}
+
+
+def letter(rng):
+    strokes = LETTERS[list(LETTERS)[rng.integers(len(LETTERS))]]
+    turn = rng.uniform(-0.2, 0.2)
+    return [_rotate(np.asarray(s) + rng.normal(0, 0.02, np.shape(s)), turn) for s in strokes]
+
+
+def arrow(rng):
+    angle = rng.uniform(-0.7, 0.7) + rng.choice([0.0, np.pi])
+    head = rng.uniform(0.1, 0.2)
+    tip = np.array([0.85, 0.5])
+    strokes = [_line((0.15, 0.5), tip),
+               np.array([tip + head * np.array([-1, -0.7]), tip, tip + head * np.array([-1, 0.7])])]
+    return [_rotate(s, angle) for s in strokes]
+
+
+def smiley(rng):
+    r = rng.uniform(0.25, 0.35)
+    face = _ellipse(rng, 0.5, 0.5, r, r)
+    eyes = [_line((0.5 + d * r, 0.5 - 0.35 * r), (0.5 + d * r, 0.5 - 0.3 * r)) for d in (-0.4, 0.4)]
+    t = np.linspace(0.2 * np.pi, 0.8 * np.pi, 12)
+    mouth = np.stack([0.5 + 0.55 * r * np.cos(t), 0.5 + 0.1 * r + 0.4 * r * np.sin(t)], axis=1)
+    return [face, *eyes, mouth]
+
+
+def loops(rng):
+    n = rng.integers(3, 6)
+    t = np.linspace(0, 2 * np.pi * n, 40 * n)
+    size = 0.8 / (n + 1)
+    xs = 0.1 + size * t / (2 * np.pi) + 0.6 * size * np.sin(t)
+    ys = 0.5 - rng.uniform(0.6, 1.2) * size * np.cos(t)
+    return [_rotate(np.stack([xs, ys], axis=1), rng.uniform(-0.3, 0.3))]
+
+
 # -- kept back from training: the judge never sees these shapes
 
 def zigzag(rng):
@@ -119,8 +164,10 @@ def spiral(rng):
 
 def hash_sign(rng):
     a, b = rng.uniform(0.15, 0.3), rng.uniform(0.08, 0.15)
-    strokes = [_line((0.5 - a, 0.5 - b), (0.5 + a, 0.5 - b)), _line((0.5 - a, 0.5 + b), (0.5 + a, 0.5 + b)),
-               _line((0.5 - b, 0.5 - a), (0.5 - b, 0.5 + a)), _line((0.5 + b, 0.5 - a), (0.5 + b, 0.5 + a))]
+    strokes = [_line((0.5 - a, 0.5 - b), (0.5 + a, 0.5 - b)),
+               _line((0.5 - a, 0.5 + b), (0.5 + a, 0.5 + b)),
+               _line((0.5 - b, 0.5 - a), (0.5 - b, 0.5 + a)),
+               _line((0.5 + b, 0.5 - a), (0.5 + b, 0.5 + a))]
     turn = rng.uniform(-0.3, 0.3)
     return [_rotate(s, turn) for s in strokes]
 
@@ -143,7 +190,8 @@ def blot(rng):
 
 
 TRAINING = {"dash": dash, "dot": dot, "scribble": scribble, "box": box, "cross": cross,
-            "wave": wave, "random lines": random_lines, "ring and more": ring_and_more}
+            "wave": wave, "random lines": random_lines, "ring and more": ring_and_more,
+            "letter": letter, "arrow": arrow, "smiley": smiley, "loops": loops}
 HELD_OUT = {"zigzag": zigzag, "triangle": triangle, "spiral": spiral, "hash": hash_sign,
             "asterisk": asterisk, "check mark": check_mark, "blot": blot}
 FAMILIES = {**TRAINING, **HELD_OUT}

@@ -129,8 +129,8 @@ class InputPreview(QWidget):
 class PredictionView(QWidget):
     """The right-hand panel. `show_prediction(probabilities, image, stages, ink)`; None means
     blank. `show_reading(reading, chosen, ink)` shows a number read piece by piece, the chosen
-    piece's bars and stages; `choose_piece(i)` follows another piece. Below the bars, the teach row: when the network misreads a drawing, the person
-    picks the right digit and keeps it.
+    piece's bars and stages; `choose_piece(i)` follows another piece. Below the bars, the teach
+    row: when the network misreads a drawing, the person picks the right digit and keeps it.
 
     Signals
         keep_requested(int)    keep the drawing as this digit
