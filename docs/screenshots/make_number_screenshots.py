@@ -1,6 +1,6 @@
 """Make docs/screenshots/number.png and not-a-digit.png: a number written on the canvas with
 real mouse events, each digit boxed, the second one chosen by resting the mouse on it; then a
-number with a scribble in it, answered "?" and "not a digit". Runs offscreen:
+number with a wave in it, answered "?" and "not a digit". Runs offscreen:
 
     QT_QPA_PLATFORM=offscreen python docs/screenshots/make_number_screenshots.py
 """
@@ -46,8 +46,8 @@ def six(cx):
     return stem + loop
 
 
-def scribble(cx):
-    return [(cx + 34 * math.sin(1.9 * i), 95 + 8 * i + 22 * math.cos(2.7 * i)) for i in range(14)]
+def wave(cx):
+    return [(cx - 40 + 80 * i / 40, 140 + 16 * math.sin(i / 40 * 4 * math.pi)) for i in range(41)]
 
 
 def write(canvas, strokes):
@@ -83,10 +83,10 @@ def main():
     app.processEvents()
     cards(window).save(str(HERE / "number.png"))
     canvas.clear()
-    write(canvas, [two(60), scribble(165)])
+    write(canvas, [two(60), wave(165)])
     write(canvas, [six(270)])
     app.processEvents()
-    box = canvas._pieces[1][0]      # rest the mouse on the scribble
+    box = canvas._pieces[1][0]      # rest the mouse on the wave
     send(canvas, MOVE, at(canvas, (box[1] + box[3]) / 2, (box[0] + box[2]) / 2), NONE, NONE)
     app.processEvents()
     cards(window).save(str(HERE / "not-a-digit.png"))
