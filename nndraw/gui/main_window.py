@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
         chosen = self.canvas.show_pieces([(d.box, d.label, not d.is_digit)
                                           for d in self._reading.digits])
         self.prediction.show_reading(self._reading, chosen, self._ink)
-        self._on_piece_chosen(chosen)
+        self.hidden_units.set_input(self._reading.digits[chosen].image)
         return True
 
     def _on_piece_chosen(self, index):
