@@ -10,7 +10,8 @@ from nndraw.errors import NndrawError
 
 __version__ = "0.1.0"
 __all__ = ["Network", "NndrawError", "Split", "load_fashion_mnist", "load_idx_folder",
-           "load_mnist", "load_model", "pretrained", "save_model", "to_mnist", "__version__"]
+           "load_mnist", "load_model", "pretrained", "read_number", "save_model", "to_mnist",
+           "__version__"]
 
 
 def __getattr__(name):
@@ -18,6 +19,9 @@ def __getattr__(name):
     if name == "to_mnist":
         from nndraw.data.preprocess import to_mnist
         return to_mnist
+    if name == "read_number":
+        from nndraw.reading import read_number
+        return read_number
     if name in ("load_model", "save_model", "pretrained"):
         from nndraw.training import model_io
         return getattr(model_io, name)

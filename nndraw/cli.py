@@ -58,7 +58,12 @@ def _build_parser():
     train.add_argument("--save", metavar="PATH", default=DEFAULT_MODEL_NAME,
                        help="where to write the model (default: %(default)s)")
 
-    predict = commands.add_parser("predict", help="read digits from image files")
+    predict = commands.add_parser(
+        "predict", help="read digits and numbers from image files",
+        description="Read the digits written in each image, left to right, white on black or "
+        "dark ink on paper. Prints 'IMAGE: 2026 (p=0.97 0.99 0.95 0.98)', one probability "
+        "per digit; a piece that is not a digit shows as '?', and an image with no digit at "
+        "all as 'IMAGE: not a digit'.")
     predict.add_argument("--model", metavar="PATH", help="model file (default: the shipped one)")
     predict.add_argument("images", nargs="+", metavar="IMAGE")
     return parser, commands.choices
@@ -125,32 +130,52 @@ def _train(args):
 
 
 def _predict(args):
-    from nndraw.data.preprocess import ink_from_gray, to_mnist
     from nndraw.gui.image_io import read_gray
+    from nndraw.reading import read_number
     from nndraw.training.model_io import load_model, pretrained
 
     network = load_model(args.model) if args.model else pretrained()
     if network.sizes[0] != 784:
         raise NndrawError(f"{args.model}: this model takes {network.sizes[0]} inputs, "
                           "not 28x28 images")
-    names = network.metadata["dataset"].class_names   # digits, or what the model reads
+    dataset = network.metadata["dataset"]
     status = 0
     for path in args.images:
         try:
-            image = to_mnist(ink_from_gray(read_gray(path)))
+            gray = read_gray(path)
+            # Numbers and "not a digit" for digit models; one class name for any other.
+            line = _reading_line(read_number(gray, network)) if dataset.reads_digits else \
+                _class_line(gray, network, dataset.class_names)
         except NndrawError as exc:
             print(f"nndraw: error: {exc}", file=sys.stderr)
             status = 1
             continue
-        if not image.any():
-            if not _print(f"{path}: - (blank)"):
-                break
-            continue
-        probabilities = network.predict(image.reshape(1, -1))[0]
-        best = int(probabilities.argmax())
-        if not _print(f"{path}: {names[best]} (p={probabilities[best]:.2f})"):
+        if not _print(f"{path}: {line}"):
             break                       # `| head -1` has what it wanted
     return status
+
+
+def _reading_line(reading):
+    """'2026 (p=0.97 0.99 0.95 0.98)', '7 (p=0.97)', '20?6 (p=0.97 0.99 ? 0.98)',
+    'not a digit', or 'not a digit (blank)'."""
+    if reading.blank:
+        return "not a digit (blank)"
+    if not reading.any_digit:
+        return "not a digit"
+    chances = " ".join(f"{d.probability:.2f}" if d.is_digit else "?" for d in reading.digits)
+    return f"{reading.text} (p={chances})"
+
+
+def _class_line(gray, network, names):
+    """'Dress (p=0.91)' for a model of other things than digits, e.g. Fashion-MNIST's."""
+    from nndraw.data.preprocess import ink_from_gray, to_mnist
+
+    image = to_mnist(ink_from_gray(gray))
+    if not image.any():
+        return "- (blank)"
+    probabilities = network.predict(image.reshape(1, -1))[0]
+    best = int(probabilities.argmax())
+    return f"{names[best]} (p={probabilities[best]:.2f})"
 
 
 def _print(line):

@@ -30,11 +30,16 @@ class KeptDrawings:
         self.prediction.set_keeping(personal is not None)
 
     def keep_drawing(self, label):
-        """Keep the drawing (as the 28x28 the network sees) as the digit `label`."""
+        """Keep the drawing (as the 28x28 the network sees) as the digit `label`; in a number,
+        the digit chosen on the canvas."""
         personal = self.session.personal
         if personal is None or self._ink is None:
             return False
-        image = mnist_stages(self._ink).image
+        reading = self._reading
+        if reading is not None and len(reading.digits) > 1:
+            image = reading.digits[self.prediction.chosen].image
+        else:
+            image = mnist_stages(self._ink).image
         if not image.any():
             return False
         try:

@@ -36,6 +36,7 @@ from nndraw.gui.prediction_view import PredictionView
 from nndraw.gui.run_controller import RunController
 from nndraw.gui.settings import restore_window, save_window
 from nndraw.gui.training_panel import TrainingPanel
+from nndraw.reading import read_ink
 from nndraw.training.runs import read_run_file
 from nndraw.training.session import Session
 
@@ -57,6 +58,7 @@ class MainWindow(FileMenu, KeptDrawings, QMainWindow):
             self.session.data[DataSource.mnist()] = data
         self.runs = RunController(self, evals_per_epoch=evals_per_epoch, subset=subset)
         self._ink = None
+        self._reading = None             # the drawing read as a number (nndraw.reading)
         self._dialog = None
         self.canvas = Canvas()
         self.prediction = PredictionView()
@@ -103,6 +105,7 @@ class MainWindow(FileMenu, KeptDrawings, QMainWindow):
 
     def _connect(self):
         self.canvas.drawing_changed.connect(self._on_drawing_changed)
+        self.canvas.piece_chosen.connect(self._on_piece_chosen)
         self.panel.train_requested.connect(self.start_training)
         self.panel.stop_requested.connect(self.stop_training)
         self.panel.dataset_chosen.connect(self.choose_dataset)
@@ -140,7 +143,8 @@ class MainWindow(FileMenu, KeptDrawings, QMainWindow):
         reads = model.dataset if model else session.dataset
         self.prediction.set_class_names(reads.class_names)
         self.confusion.set_class_names(reads.class_names)
-        self.canvas.set_hint("Draw a digit here" if session.dataset.reads_digits else
+        self.canvas.set_hint("Draw a digit here,\nor a number, left to right"
+                             if session.dataset.reads_digits else
                              f"Draw {session.dataset.things} here")
         notice = session.notice()
         if notice:
@@ -245,6 +249,10 @@ class MainWindow(FileMenu, KeptDrawings, QMainWindow):
 
     def _predict(self):
         """Read the drawing with the model in use and show the result (and each stage)."""
+        if self._read_number():
+            return
+        self._reading = None
+        self.canvas.show_pieces([])
         stages = mnist_stages(self._ink) if self._ink is not None else None
         image = stages.image if stages is not None else np.zeros((28, 28), np.float32)
         ink = self._ink if self._ink is not None else np.zeros((28, 28), np.float32)
@@ -258,6 +266,30 @@ class MainWindow(FileMenu, KeptDrawings, QMainWindow):
         if self.session.notice():
             hint = f"This model reads {model.dataset.things}, not {self.session.dataset.things}"
         self.prediction.show_prediction(probabilities, image, stages, ink, hint)
+
+    def _read_number(self):
+        """Digits on the canvas: read them as a number, piece by piece, and show it; False
+        where that does not apply (blank, no model, or a model of other classes)."""
+        model = self.session.model
+        if model is None or self._ink is None or model.network.sizes[0] != 784 or \
+                not model.dataset.reads_digits or self.session.notice():
+            return False
+        try:
+            self._reading = read_ink(self._ink, model.network)
+        except NndrawError:         # the judge's file is missing or damaged: read one digit
+            return False
+        if self._reading.blank:
+            return False
+        chosen = self.canvas.show_pieces([(d.box, d.label, not d.is_digit)
+                                          for d in self._reading.digits])
+        self.prediction.show_reading(self._reading, chosen, self._ink)
+        self.hidden_units.set_input(self._reading.digits[chosen].image)
+        return True
+
+    def _on_piece_chosen(self, index):
+        if self._reading is not None and 0 <= index < len(self._reading.digits):
+            self.prediction.choose_piece(index)
+            self.hidden_units.set_input(self._reading.digits[index].image)
 
     # ------------------------------------------------------------------ data sets
     def choose_dataset(self, source):

@@ -128,8 +128,9 @@ class InputPreview(QWidget):
 
 class PredictionView(QWidget):
     """The right-hand panel. `show_prediction(probabilities, image, stages, ink)`; None means
-    blank. Below the bars, the teach row: when the network misreads a drawing, the person
-    picks the right digit and keeps it.
+    blank. `show_reading(reading, chosen, ink)` shows a number read piece by piece, the chosen
+    piece's bars and stages; `choose_piece(i)` follows another piece. Below the bars, the teach
+    row: when the network misreads a drawing, the person picks the right digit and keeps it.
 
     Signals
         keep_requested(int)    keep the drawing as this digit
@@ -144,6 +145,8 @@ class PredictionView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.names = tuple(str(d) for d in range(10))
+        self.reading, self._ink = None, None
+        self._label_points = 60
         self.stages = StagesStrip()
         self.label = QLabel(BLANK)
         self.label.setObjectName("predictionLabel")
@@ -262,12 +265,19 @@ class PredictionView(QWidget):
                        self.teach_button):
             widget.setVisible(digits)
         self.keep_button.setVisible(digits and self.keeping)
-        font = QFont(self.label.font())
-        font.setPointSize(60 if digits else 26)
-        self.label.setFont(font)
+        self._label_points = 60 if digits else 26
+        self._set_label_points(self._label_points)
+
+    def _set_label_points(self, points):
+        if self.label.font().pointSize() != points:
+            font = QFont(self.label.font())
+            font.setPointSize(points)
+            self.label.setFont(font)
 
     def show_prediction(self, probabilities, image, stages=None, ink=None, hint=None):
         """Show the reading; `hint` instead of one when the model does not fit the data."""
+        self.reading = None
+        self._set_label_points(self._label_points)
         self.preview.set_image(image)
         if ink is not None:
             self.stages.set_stages(ink, stages)
@@ -286,3 +296,32 @@ class PredictionView(QWidget):
         best = int(np.argmax(probabilities))
         self.label.setText(self.names[best])
         self.confidence.setText(f"{100 * float(probabilities[best]):.0f}% sure")
+
+    def show_reading(self, reading, chosen, ink):
+        """Show `reading` (nndraw.reading.Reading, at least one piece): the number in large
+        type, '?' where a piece is no digit, and the `chosen` piece's bars, 28x28 and stages.
+        A piece that is not a digit is said so plainly, with no bars."""
+        self.reading, self._ink = reading, ink
+        text = reading.text
+        self._set_label_points(max(22, min(60, round(120 / max(len(text), 1)))))
+        self.label.setText(text)
+        self.set_drawing_present(True)
+        self.choose_piece(chosen)
+
+    def choose_piece(self, chosen):
+        """Show piece `chosen` of the reading on display: its bars, its 28x28, its stages."""
+        if self.reading is None or not 0 <= chosen < len(self.reading.digits):
+            return
+        self.chosen = chosen
+        piece = self.reading.digits[chosen]
+        count = len(self.reading.digits)
+        self.preview.set_image(piece.image)
+        self.stages.set_stages(self._ink, piece.stages)
+        where = f"digit {chosen + 1} of {count}: " if count > 1 else ""
+        if piece.is_digit:
+            self.bars.set_probabilities(piece.probabilities)
+            sure = f"{100 * piece.probability:.0f}% sure"
+            self.confidence.setText(f"{where}{piece.label}, {sure}" if where else sure)
+        else:
+            self.bars.set_probabilities(None)
+            self.confidence.setText(f"{where}not a digit" if where else "Not a digit")

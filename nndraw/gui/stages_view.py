@@ -94,7 +94,7 @@ class StagesStrip(QWidget):
             image = self.images[i]
             if image is not None:
                 target = tile
-                if i == 1:          # keep the crop's aspect ratio
+                if i in (0, 1):     # keep the ink's and the crop's aspect ratio
                     scale = min(tile.width() / image.width(), tile.height() / image.height())
                     w, h = image.width() * scale, image.height() * scale
                     target = QRectF(tile.center().x() - w / 2, tile.center().y() - h / 2, w, h)

@@ -300,3 +300,32 @@ def test_a_flipped_byte_in_a_model_gives_a_short_message(tmp_path, mnist):
     result = nndraw("predict", "--model", "flipped.npz", "a.png", cwd=tmp_path)
     one_line_error(result, "flipped.npz: not a valid nndraw model")
     assert len(result.stderr) < 300
+
+
+def test_predict_reads_numbers_and_says_what_is_not_a_digit(tmp_path, mnist):
+    from nndraw.data.marks import mark
+    from nndraw.data.numbers import number
+
+    test = mnist[1]
+    rng = np.random.default_rng(4)
+    screen = number(test.images, test.labels, rng, "screen", digits=4)
+    paper = number(test.images, test.labels, rng, "paper", digits=3)
+    save_png(tmp_path / "screen.png", 1 - screen.image)     # saved as dark on white: a scan
+    save_png(tmp_path / "paper.png", paper.image)
+    save_png(tmp_path / "dash.png", mark("dash", np.random.default_rng(2)))
+    save_png(tmp_path / "blank.png", np.full((50, 90), 0.9))
+    height = screen.image.shape[0]
+    middle = np.concatenate([screen.image[:, :screen.boxes[1][3] + 5],
+                             mark("box", rng, size=height),
+                             screen.image[:, screen.boxes[2][1] - 5:]], axis=1)
+    save_png(tmp_path / "middle.png", middle)
+    result = nndraw("predict", "screen.png", "paper.png", "dash.png", "blank.png", "middle.png",
+                    cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"screen\.png: \d{4} \(p=[01]\.\d\d( [01]\.\d\d){3}\)", lines[0]), lines
+    assert re.fullmatch(r"paper\.png: \d{3} \(p=[01]\.\d\d( [01]\.\d\d){2}\)", lines[1]), lines
+    assert lines[2] == "dash.png: not a digit"
+    assert lines[3] == "blank.png: not a digit (blank)"
+    assert re.fullmatch(r"middle\.png: \d\d\?\d\d \(p=[01]\.\d\d [01]\.\d\d \? [01]\.\d\d "
+                        r"[01]\.\d\d\)", lines[4]), lines
