@@ -114,7 +114,7 @@ def main():
     with tempfile.TemporaryDirectory() as home:
         os.environ["NNDRAW_DATA_DIR"] = home  # the person's own drawings stay untouched
         window = MainWindow()
-        window.plot_points = lambda: len(window.evaluations)
+        window.plot_points = lambda: len(window.session.model.timeline)
         window.show()
         app.processEvents()
         rng = random.Random(0)

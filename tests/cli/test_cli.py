@@ -110,8 +110,36 @@ def test_train_refuses_bad_input_in_one_line(tmp_path, small_mnist_dir, args, fr
                                   ["--epochs"]])
 def test_usage_errors_exit_2(tmp_path, args):
     result = nndraw("train", *args, cwd=tmp_path)
-    assert result.returncode == 2 and "usage: nndraw" in result.stderr
-    assert "Traceback" not in result.stderr
+    # train's own usage and options, not the top level's list of commands
+    assert result.returncode == 2 and "usage: nndraw train" in result.stderr
+    assert "--batch-size" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_run_that_learns_nothing_fails_and_saves_nothing(tmp_path, small_mnist_dir):
+    result = nndraw("train", "--eta", "1000", "--epochs", "1", "--data", small_mnist_dir,
+                    cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "nndraw: error: training failed to learn")
+    assert "no better than chance" in result.stderr
+    assert not (tmp_path / "nndraw-model.npz").exists()
+
+
+def test_predict_names_what_a_fashion_model_reads(tmp_path, small_mnist_dir, mnist):
+    """A model trained on Fashion-MNIST's folder knows its data: predict prints class names."""
+    folder = tmp_path / "fashion-mnist"
+    shutil.copytree(small_mnist_dir, folder)
+    trained = nndraw("train", "--sizes", "784,16,10", "--epochs", "1", "--data", folder,
+                     "--save", "fashion.npz", cwd=tmp_path)
+    assert trained.returncode == 0, trained.stderr
+    assert "Fashion-MNIST test images" in trained.stderr
+    model = load_model(tmp_path / "fashion.npz")
+    assert model.metadata["dataset"].kind == "fashion"
+    save_png(tmp_path / "five.png", mnist[1].images[15].reshape(28, 28))
+    result = nndraw("predict", "--model", "fashion.npz", "five.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    name = result.stdout.split(": ", 1)[1].split(" (p=")[0]
+    assert name in model.metadata["dataset"].class_names and not name.isdigit()
 
 
 def test_a_diverging_run_stops_and_saves_nothing(tmp_path, small_mnist_dir):
