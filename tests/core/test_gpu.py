@@ -48,26 +48,3 @@ def test_a_gpu_network_saves_and_loads(tmp_path, mnist):
     np.testing.assert_allclose(back.predict(mnist[1].images[:8]),
                                gpu.predict(mnist[1].images[:8]), rtol=1e-4, atol=1e-5)
 
-
-def test_the_gpu_reason_gives_the_readmes_install_command(monkeypatch):
-    """Without cupy the device box's tooltip names the same install command as the README."""
-    import builtins
-    from pathlib import Path
-
-    from nndraw.core import backend
-
-    real_import = builtins.__import__
-
-    def no_cupy(name, *args, **kwargs):
-        if name == "cupy":
-            raise ImportError("no cupy here")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_cupy)
-    backend.gpu_unavailable_reason.cache_clear()
-    try:
-        reason = backend.gpu_unavailable_reason()
-    finally:
-        backend.gpu_unavailable_reason.cache_clear()
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert 'pip install ".[gpu]"' in reason and 'pip install ".[gpu]"' in readme

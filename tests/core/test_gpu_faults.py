@@ -79,3 +79,27 @@ def test_out_of_memory_while_building_the_network(monkeypatch):
 def test_errors_from_elsewhere_are_not_blamed_on_the_gpu():
     assert backend.gpu_error_message(ValueError("x")) is None
     assert backend.gpu_error_message(MemoryError()) is None
+
+
+def test_the_gpu_reason_gives_the_readmes_install_command(monkeypatch):
+    """Without cupy the device box's tooltip names the same install command as the README."""
+    import builtins
+    from pathlib import Path
+
+    from nndraw.core import backend
+
+    real_import = builtins.__import__
+
+    def no_cupy(name, *args, **kwargs):
+        if name == "cupy":
+            raise ImportError("no cupy here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cupy)
+    backend.gpu_unavailable_reason.cache_clear()
+    try:
+        reason = backend.gpu_unavailable_reason()
+    finally:
+        backend.gpu_unavailable_reason.cache_clear()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert 'pip install ".[gpu]"' in reason and 'pip install ".[gpu]"' in readme
