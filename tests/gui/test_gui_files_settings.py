@@ -34,7 +34,9 @@ def test_save_and_open_a_model(window, tmp_path):
 
     save_model(other, Network([784, 12, 10], activation="relu", output="softmax",
                               cost="cross-entropy", init="he", seed=3))
-    assert window.open_model(other)
+    assert not window.open_model(tmp_path / "missing.npz")      # an error is showing...
+    assert window.banner.isVisible()
+    assert window.open_model(other)                             # ... until a model opens
     assert network(window).sizes == [784, 12, 10]
     assert "other.npz" in window.windowTitle()
     assert not window.banner.isVisible()
