@@ -77,7 +77,8 @@ def window(qtbot, small_data):
     win = MainWindow(data=small_data, evals_per_epoch=10, subset=500)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitExposed(win)
+    win.activateWindow()        # shortcuts go to the active window (on a real X server too)
+    qtbot.waitActive(win)
     yield win
     win.close()
 

@@ -31,7 +31,8 @@ def slow_window(qtbot, small_data):
     window = MainWindow(data=data, evals_per_epoch=10, subset=500)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitActive(window)
     yield window
     window.close()
 
