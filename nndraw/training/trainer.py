@@ -13,6 +13,7 @@ import numpy as np
 
 from nndraw.core import backend
 from nndraw.core.network import Network
+from nndraw.data.augment import Augmenter, parse_augment
 
 
 @dataclass
@@ -80,12 +81,15 @@ def _run(network, config, train, test, stop, evals_per_epoch, subset, progress_i
     batches = -(-n // config.mini_batch_size)
     checkpoints = [round(batches * k / evals_per_epoch) for k in range(1, evals_per_epoch)]
     rng = np.random.default_rng(config.seed)
+    augment = parse_augment(config.augment)
+    transform = Augmenter(augment, config.seed, network.xp) if augment.active else None
     start = last_report = time.perf_counter()
     for epoch in range(config.epochs):
         cost_sum, pending = 0.0, list(checkpoints)
         for batch, batch_cost in network.sgd_epoch(
                 x, y, config.mini_batch_size, config.eta_at(epoch), epoch, rng,
-                lmbda=config.lmbda, momentum=config.momentum):
+                lmbda=config.lmbda, momentum=config.momentum, dropout=config.dropout or None,
+                transform=transform):
             done = batch + 1
             cost_sum += batch_cost
             now = time.perf_counter()
