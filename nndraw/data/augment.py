@@ -206,6 +206,10 @@ def augment_batch(images, rng, settings, xp=np):
     labels are untouched because nothing here moves an image to another row."""
     settings = parse_augment(settings)
     shape = images.shape
+    if images.size != shape[0] * SIDE * SIDE:
+        raise ConfigError(f"augmentation works on 28x28 images ({SIDE * SIDE} values), not "
+                          f"{images.size // max(shape[0], 1)} values per image: turn it off "
+                          "(--augment off)")
     images = xp.asarray(images).reshape(-1, SIDE, SIDE)
     k = images.shape[0]
     if not settings.active or k == 0:
