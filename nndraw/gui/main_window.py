@@ -49,6 +49,7 @@ from nndraw.gui.personal_dialog import PersonalSetDialog
 from nndraw.gui.plots import AccuracyPlot
 from nndraw.gui.prediction_view import PredictionView
 from nndraw.gui.settings import open_settings
+from nndraw.gui.augment_strip import AugmentStrip
 from nndraw.gui.training_panel import TrainingPanel
 from nndraw.training.config import TrainConfig
 from nndraw.training.model_io import load_model, pretrained, save_model
@@ -190,7 +191,7 @@ class MainWindow(QMainWindow):
         self.model_label.setObjectName("modelLabel")
         self.model_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.model_label.setWordWrap(True)
-        train = _card("Train a network", self.panel, stretch_index=0)
+        train = _card("Train a network", self.panel, AugmentStrip(self.panel), stretch_index=0)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("learningTabs")
         self.tabs.setDocumentMode(True)
