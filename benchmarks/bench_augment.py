@@ -3,7 +3,8 @@ same run (the machine is shared, so only ratios mean anything).
 
     python benchmarks/bench_augment.py [--epochs 2] [--sizes 784,800,10] [--batch 128]
 
-Rows: plain; augmented with the batches made ahead on the background thread (what training
+Rows: plain (BLAS threads as training sets them: two for these products); plain on one BLAS
+thread (what an augmented run uses, leaving the other core to the batch thread); augmented with the batches made ahead on the background thread (what training
 does); augmented with the batches made inline, on the training thread (what the thread
 saves); the augmentation alone (no training); dropout; augmentation + dropout. Each is the
 median over `--epochs` epochs of the 60,000 MNIST training images.
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from nndraw.core import batches  # noqa: E402
+from nndraw.core import backend, batches  # noqa: E402
 from nndraw.core.network import Network  # noqa: E402
 from nndraw.data.augment import Augmenter  # noqa: E402
 from nndraw.data.datasets import load_mnist  # noqa: E402
@@ -54,6 +55,12 @@ def main():
 
     rows = {}
     rows["plain"] = epoch_seconds(net, x, y, args.batch, args.epochs)
+    real_threads = backend.blas_threads_for
+    backend.blas_threads_for = lambda largest: 1
+    try:
+        rows["plain, one BLAS thread"] = epoch_seconds(net, x, y, args.batch, args.epochs)
+    finally:
+        backend.blas_threads_for = real_threads
     rows["augmented (made ahead)"] = epoch_seconds(net, x, y, args.batch, args.epochs,
                                                    transform=augmenter)
     real = batches.prefetched

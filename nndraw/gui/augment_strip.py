@@ -18,9 +18,9 @@ from nndraw.gui.images import gray_image
 from nndraw.paths import resource_path
 
 COUNT = 8
-TILE = 40
-GAP = 4
-CAPTION_HEIGHT = 18
+TILE = 28
+GAP = 3
+CAPTION_WIDTH = 64
 
 
 def _first_training_digits(count):
@@ -38,8 +38,6 @@ class AugmentStrip(QWidget):
     def __init__(self, panel=None, parent=None, count=COUNT, interval_ms=700):
         super().__init__(parent)
         self.setObjectName("augmentStrip")
-        self.setToolTip("What the network trains on: a few training digits, distorted afresh "
-                        "each time as the Augment setting says")
         self.count = count
         self._digits = None
         self.images = []
@@ -55,10 +53,10 @@ class AugmentStrip(QWidget):
             self.set_settings(panel.augmentation())
 
     def sizeHint(self):
-        return QSize(self.count * (TILE + GAP), TILE + CAPTION_HEIGHT)
+        return QSize(CAPTION_WIDTH + self.count * (TILE + GAP), TILE)
 
     def minimumSizeHint(self):
-        return QSize(4 * (TILE + GAP), TILE + CAPTION_HEIGHT)
+        return QSize(CAPTION_WIDTH + 4 * (TILE + GAP), TILE)
 
     def set_settings(self, settings):
         self.settings = parse_augment(settings)
@@ -77,6 +75,7 @@ class AugmentStrip(QWidget):
             self._digits = _first_training_digits(self.count)
         shown = self._augmenter(self._digits) if self.settings.active else self._digits
         self.images = [gray_image(row.reshape(28, 28)) for row in shown]
+        self.setToolTip(self.caption())
         self.update()
 
     def caption(self):
@@ -89,11 +88,12 @@ class AugmentStrip(QWidget):
         painter = QPainter(self)
         palette = self.palette()
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        painter.drawText(QRect(0, 0, self.width(), CAPTION_HEIGHT),
+        painter.drawText(QRect(0, 0, CAPTION_WIDTH, TILE),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         self.caption())
-        side = min(TILE, max(8, (self.width() - GAP * (self.count - 1)) // self.count))
+                         "Trains on")
         for i, image in enumerate(self.images):
-            target = QRect(i * (side + GAP), CAPTION_HEIGHT, side, side)
-            painter.drawImage(target, image)
+            left = CAPTION_WIDTH + i * (TILE + GAP)
+            if left + TILE > self.width():
+                break
+            painter.drawImage(QRect(left, 0, TILE, TILE), image)
         painter.end()

@@ -191,14 +191,17 @@ class MainWindow(QMainWindow):
         self.model_label.setObjectName("modelLabel")
         self.model_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.model_label.setWordWrap(True)
-        train = _card("Train a network", self.panel, AugmentStrip(self.panel), stretch_index=0)
+        train = _card("Train a network", self.panel, stretch_index=0)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("learningTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.plot, "Accuracy")
         self.tabs.addTab(self.hidden_units, "Hidden units")
         self.tabs.addTab(self.confusion, "Confusion")
-        curves = _card("Learning", self.tabs, self.model_label, stretch_index=0)
+        footer = QHBoxLayout()  # the model in use, and what a run trains on
+        footer.addWidget(self.model_label, 1)
+        footer.addWidget(AugmentStrip(self.panel))
+        curves = _card("Learning", self.tabs, footer, stretch_index=0)
         for card in (draw, read, train, curves):
             card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 

@@ -40,7 +40,7 @@ from nndraw.training.config import PRESETS
 from nndraw.training.estimate import seconds_per_epoch
 
 PRESET_TITLES = {"default": "Default (ReLU, best in minutes)", "nielsen": "Nielsen, chapter 1",
-                 "robust": "Robust (reads people's digits; 99 %, minutes)"}
+                 "robust": "Robust (99 %, minutes)"}
 
 
 def augment_text(augment):
@@ -104,10 +104,6 @@ class TrainingPanel(QWidget):
                                        "Dropout rate for every hidden layer, one per hidden "
                                        "layer, or the input's first")
         self.augment_edit.textEdited.connect(self._on_augment_edited)
-        self.estimate_label = QLabel()
-        self.estimate_label.setObjectName("estimateLabel")
-        self.estimate_label.setWordWrap(True)
-        self.estimate_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._estimates = {}
         self.epochs_spin.valueChanged.connect(self._show_estimate)
         for edit in (self.hidden_edit, self.augment_edit, self.dropout_edit):
@@ -157,14 +153,12 @@ class TrainingPanel(QWidget):
         data_layout.addWidget(self.data_label, 1)
         form.addRow("Data", data_row)
         form.addRow("Preset", self.preset_combo)
-        form.addRow("Hidden layers", self.hidden_edit)
+        form.addRow("Hidden layers", self._pair(self.hidden_edit, "Dropout", self.dropout_edit))
         form.addRow("Activation", self._pair(self.activation_combo, "Output", self.output_combo))
-        form.addRow("Cost", self.cost_combo)
+        form.addRow("Cost", self._pair(self.cost_combo, "Augment", self.augment_edit))
         form.addRow("Learning rate η", self._pair(self.eta_edit, "Batch", self.batch_spin))
         form.addRow("Epochs", self._pair(self.epochs_spin, "L2 λ", self.lmbda_edit))
         form.addRow("Momentum", self._pair(self.momentum_edit, "Device", self.device_combo))
-        form.addRow("Augment", self._pair(self.augment_edit, "Dropout", self.dropout_edit))
-        form.addRow("", self.estimate_label)
 
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
@@ -406,13 +400,18 @@ class TrainingPanel(QWidget):
         self.augmentation_changed.emit(self.augmentation())
 
     def _show_estimate(self, _value=None):
-        seconds = self.estimated_seconds()
-        if seconds is None:
-            self.estimate_label.setText("")
+        """'Ready' with the run's time on this machine in the idle progress bar."""
+        if self.stop_button.isEnabled():    # running: the bar shows the run's progress
             return
-        epochs = self.epochs_spin.value()
-        self.estimate_label.setText(f"About {_duration(seconds)} on this computer "
-                                    f"({seconds / epochs:.1f} s per epoch, timed here)")
+        seconds = self.estimated_seconds()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        if seconds is None:
+            self.progress_bar.setFormat("Ready")
+            return
+        per_epoch = seconds / self.epochs_spin.value()
+        self.progress_bar.setFormat(f"Ready · about {_duration(seconds)} here "
+                                    f"({per_epoch:.1f} s per epoch, timed)")
 
     def _on_train_clicked(self):
         try:
