@@ -40,6 +40,7 @@ from nndraw.data.personal import PersonalSet
 from nndraw.data.preprocess import mnist_stages
 from nndraw.errors import NndrawError
 from nndraw.gui import worker as worker_module
+from nndraw.gui.augment_strip import AugmentStrip
 from nndraw.gui.canvas import Canvas
 from nndraw.gui.confusion_view import ConfusionPanel
 from nndraw.gui.hidden_units import HiddenUnitsView
@@ -49,7 +50,6 @@ from nndraw.gui.personal_dialog import PersonalSetDialog
 from nndraw.gui.plots import AccuracyPlot
 from nndraw.gui.prediction_view import PredictionView
 from nndraw.gui.settings import open_settings
-from nndraw.gui.augment_strip import AugmentStrip
 from nndraw.gui.training_panel import TrainingPanel
 from nndraw.training.config import TrainConfig
 from nndraw.training.model_io import load_model, pretrained, save_model

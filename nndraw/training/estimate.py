@@ -37,7 +37,7 @@ def seconds_per_epoch(config, n=TRAINING_IMAGES, batches=4):
     if augment.active and config.sizes[0] == 784:
         augmenter = Augmenter(augment, 0)
         begin = time.perf_counter()
-        for i in range(2):
+        for _ in range(2):
             augmenter(x[:k])
         made = (time.perf_counter() - begin) / 2
     per_batch = max(train, made) if config.device == "cpu" else train + made
