@@ -54,6 +54,13 @@ def _build_parser():
     train.add_argument("--device", choices=list(DEVICES))
     train.add_argument("--data", metavar="DIR", help="folder of the four IDX files "
                        "(default: the bundled MNIST)")
+    train.add_argument("--augment", metavar="SPEC",
+                       help="distort every training image afresh in every mini-batch: 'off', "
+                       "'on', a strength for all three kinds, or e.g. affine=1,elastic=0.5,pen=0.5 "
+                       "(0 = off, 1 = rotation 20 degrees, slant 0.5, scale 0.8-1.2, shift 3 px)")
+    train.add_argument("--dropout", metavar="RATES",
+                       help="dropout rate for every hidden layer (e.g. 0.5), one per hidden "
+                       "layer, or the input's first (e.g. 0.2,0.5)")
     train.add_argument("--seed", type=_positive_int)
     train.add_argument("--save", metavar="PATH", default=DEFAULT_MODEL_NAME,
                        help="where to write the model (default: %(default)s)")
@@ -102,7 +109,7 @@ def _train(args):
 
     settings = {k: getattr(args, k) for k in (
         "sizes", "epochs", "mini_batch_size", "eta", "activation", "output", "cost", "init",
-        "lmbda", "momentum", "schedule", "device", "seed")}
+        "lmbda", "momentum", "schedule", "device", "seed", "augment", "dropout")}
     config = preset(args.preset, **settings).validated()
     check_can_save(args.save, ConfigError)      # before training, not after hours of it
     memory.check_fits(config)                   # before loading the data, too

@@ -146,6 +146,9 @@ def main():
         return 0
     draw(window.canvas, three(window.canvas))
     window.panel.epochs_spin.setValue(2)
+    augment = "affine=1, elastic=0.5, pen=0.5"    # so the "Trains on" strip shows distortions
+    window.panel.augment_edit.setText(augment)
+    window.panel.augment_edit.textEdited.emit(augment)
     window.panel.train_button.click()
     wait_for(app, window, seconds=120)
     window.grab().save(str(HERE / ("window-dark.png" if dark else "window.png")))

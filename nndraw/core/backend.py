@@ -113,6 +113,16 @@ def batches_between_syncs(xp):
     return 1 if xp is np else 16
 
 
+def on_host(xp):
+    """True for numpy (arrays in host memory), False for cupy."""
+    return xp is np
+
+
+def take_rows(source, index):
+    """A new array of the rows `index` of `source`, on its own device."""
+    return source.take(index, axis=0) if isinstance(source, np.ndarray) else source[index]
+
+
 def gather(source, index, axis, out):
     """Copy the entries `index` along `axis` of `source` into `out`. numpy: `take` with out=,
     the method (np.take's wrapper costs as much as the copy at small batches); cupy: plain

@@ -9,13 +9,14 @@ mini-batch gathered straight from the data set into a small buffer that stays in
 each layer updated in place as soon as its error has been passed down.
 """
 
+import contextlib
 import math
 import time
 from typing import NamedTuple
 
 import numpy as np
 
-from nndraw.core import backend
+from nndraw.core import backend, batches
 from nndraw.core.functions import ACTIVATIONS, COSTS, OUTPUTS
 from nndraw.errors import ConfigError, DivergedError
 
@@ -82,6 +83,8 @@ class _Buffers:
         self.scratch = [xp.empty((n, k), dtype) for n in sizes[1:]]
         self.diff = xp.empty((sizes[-1], k), dtype)
         self.steps = [xp.empty((o, i + 1), dtype) for i, o in zip(sizes[:-1], sizes[1:])]
+        # With dropout: each hidden layer's derivative, taken before its mask is applied.
+        self.primes = [xp.empty((n, k), dtype) for n in sizes[1:-1]]
 
 
 class Network:
@@ -210,9 +213,13 @@ class Network:
             buf = self._buffers[k] = _Buffers(self.xp, self.sizes, k, self.dtype)
         return buf
 
-    def _step(self, buf, scale=None, decay=1.0, momentum=0.0):
+    def _step(self, buf, scale=None, decay=1.0, momentum=0.0, masks=None):
         """Backpropagate the batch in `buf.inputs` against `buf.targets`; return the cost
         summed over the batch, as a device scalar.
+
+        `masks` (dropout) holds, for the input and each hidden layer, None or an array of 0 and
+        1/(1 - rate): the input's as rows (k, n_in), a hidden layer's as columns (n, k). A
+        masked unit's output is multiplied by its mask, and so is the error passed back to it.
 
         With scale=None the gradients summed over the batch are left in `buf.steps`.
         Otherwise the output error is multiplied by -scale (= -eta/k) at once, so every
@@ -225,10 +232,16 @@ class Network:
         last = len(params) - 1
         x = buf.inputs.T  # (n_in + 1, k): a view, no copy
 
+        masks = masks or [None] * len(params)
+        if masks[0] is not None:
+            buf.rows *= masks[0]
         a = x
         for i, p in enumerate(params):
             xp.matmul(p, a, out=values[i])
             (self.output if i == last else self.activation).fn(xp, values[i], out=values[i])
+            if i < last and masks[i + 1] is not None:
+                self.activation.prime_from_output(xp, values[i], buf.primes[i])
+                values[i] *= masks[i + 1]
             a = acts[i]
 
         out, y, diff = values[last], buf.targets, buf.diff
@@ -244,7 +257,12 @@ class Network:
             if i > 0:  # pass the error down through the weights before they change
                 below = buf.deltas[i - 1]
                 xp.matmul(p[:, :-1].T, delta, out=below)
-                below *= self.activation.prime_from_output(xp, values[i - 1], buf.scratch[i - 1])
+                if masks[i] is None:
+                    below *= self.activation.prime_from_output(xp, values[i - 1],
+                                                               buf.scratch[i - 1])
+                else:
+                    below *= buf.primes[i - 1]
+                    below *= masks[i]
                 delta = below
             if scale is not None:
                 if decay != 1.0:  # L2 shrinks the weights, not the biases (book, chapter 3)
@@ -257,12 +275,16 @@ class Network:
                 p += step
         return cost
 
-    def _load_batch(self, x, y, index=None):
+    def _load_batch(self, x, y, index=None, rows_given=None):
         """Copy rows `index` of `x` (all rows if None) and the matching columns of the targets
-        `y` (n_out, n) into the buffers for a batch of that size; return the buffers."""
+        `y` (n_out, n) into the buffers for a batch of that size; return the buffers.
+        `rows_given`: the batch's inputs, already gathered (and distorted) elsewhere."""
         k = x.shape[0] if index is None else index.shape[0]
         buf = self._buffers.get(k) or self._batch_buffers(k)
-        if index is None:
+        if rows_given is not None:
+            buf.rows[...] = rows_given
+            backend.gather(y, index, 1, buf.targets)
+        elif index is None:
             buf.rows[...] = x
             buf.targets[...] = y
         else:
@@ -355,14 +377,19 @@ class Network:
 
     # ----------------------------------------------------------------- the fast loop
     def sgd_epoch(self, x, y, mini_batch_size, eta, epoch, rng, *, lmbda=0.0, momentum=0.0,
-                  check_every=None, batches=None):
+                  check_every=None, batches=None, dropout=None, transform=None):
         """One epoch of SGD over `training_arrays` output `x` (n, n_in) and `y` (n_out, n),
         in a fresh random order. Yields (batch index, summed batch cost as a float) every
         `check_every` batches (on the CPU: every batch; on the GPU: every 16, because reading
         a cost waits for the device), so the caller may report progress or stop between
         yields. `batches`: which mini-batches of the shuffled order to run (all by default; a
         resumed run finishes an epoch with the later ones). Raises DivergedError on a
-        non-finite cost, or non-finite weights at the end."""
+        non-finite cost, or non-finite weights at the end.
+
+        `dropout`: rates for the input and each hidden layer (see `dropout_rates`).
+        `transform`: called on each gathered batch of rows (an augmentation); it must return
+        rows of the same shape. With either, the batches (and their dropout masks, drawn from
+        `rng`) are made ahead on a background thread on the CPU."""
         xp = self.xp
         n = x.shape[0]
         if check_every is None:
@@ -374,13 +401,21 @@ class Network:
         pending, batch = 0.0, -1
         largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:])) * mini_batch_size
         threads = backend.blas_threads_for(xp, largest)
+        rates = dropout_rates(dropout, self.sizes)
+        if backend.on_host(xp) and (transform is not None or any(rates)):
+            # One core for BLAS, one for the thread making batches: OpenBLAS's second thread
+            # spins between products and would fight that thread for the core (measured in
+            # benchmarks/bench_augment.py).
+            threads = 1
+        chosen = batches if batches is not None else range(-(-n // mini_batch_size))
+        source = self._batch_source(x, order, mini_batch_size, rng, rates, transform, chosen)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
-                backend.blas_threads(threads):
-            for batch in batches if batches is not None else range(-(-n // mini_batch_size)):
+                backend.blas_threads(threads), contextlib.closing(source):
+            for batch, (index, rows, masks) in zip(chosen, source):
                 start = batch * mini_batch_size
-                index = order[start:start + mini_batch_size]
-                buf = self._load_batch(x, y, index)
-                pending = pending + self._step(buf, eta / index.shape[0], decay, momentum)
+                buf = self._load_batch(x, y, index, rows)
+                pending = pending + self._step(buf, eta / index.shape[0], decay, momentum,
+                                               masks)
                 if (batch + 1) % check_every == 0 or start + mini_batch_size >= n:
                     value = float(pending)
                     if not math.isfinite(value):
@@ -389,6 +424,37 @@ class Network:
                     yield batch, value
         if not self.parameters_finite():  # a dead unit can hide overflowing weights from the cost
             raise DivergedError(epoch, batch, eta)
+
+    def _batch_source(self, x, order, mini_batch_size, rng, rates, transform, chosen):
+        """(index, rows or None, masks or None) for each mini-batch in `chosen` (indices into
+        the epoch's shuffled order), in order. Plain batches are gathered in `_load_batch`;
+        distorted or dropped-out ones are made here, on a background thread when the arrays
+        live on the host."""
+        xp = self.xp
+        chosen = list(chosen)
+        if transform is None and not any(rates):
+            return ((order[b * mini_batch_size:(b + 1) * mini_batch_size], None, None)
+                    for b in chosen)
+        widths = self.sizes[:-1]
+
+        def make(i):
+            b = chosen[i]
+            index = order[b * mini_batch_size:(b + 1) * mini_batch_size]
+            rows = None
+            if transform is not None:
+                rows = transform(backend.take_rows(x, index))
+            masks = None
+            if any(rates):
+                k = index.shape[0]
+                masks = [None if not rate else
+                         dropout_mask(xp, rng, (k, width) if layer == 0 else (width, k), rate,
+                                      self.dtype)
+                         for layer, (width, rate) in enumerate(zip(widths, rates))]
+            return index, rows, masks
+
+        # On the host a thread makes them ahead; cupy queues its kernels asynchronously already.
+        ahead = batches.prefetched if backend.on_host(xp) else batches.in_order
+        return ahead(make, len(chosen))
 
     def release_buffers(self):
         """Free the per-batch work arrays and the momentum (e.g. when training is over)."""
@@ -457,6 +523,50 @@ def _check_labels(labels, n_out):
     if labels.size and (labels.min() < 0 or labels.max() >= n_out
                         or not np.all(labels == np.round(labels))):
         raise ConfigError(f"labels must be whole numbers from 0 to {n_out - 1}")
+
+
+def dropout_mask(xp, rng, shape, rate, dtype):
+    """Inverted dropout: each unit kept with probability 1 - rate and then scaled by
+    1 / (1 - rate), so a unit's expected output is unchanged and nothing is rescaled at test
+    time. Drawn on the host (`rng`, numpy) so a seed gives the same masks on every device."""
+    keep = rng.random(shape, dtype=np.float32) >= rate
+    return xp.asarray(keep.astype(dtype) * dtype.type(1 / (1 - rate)))
+
+
+def dropout_rates(spec, sizes):
+    """Dropout rates for the input and each hidden layer (len(sizes) - 1 of them) from
+    None (none), one rate (every hidden layer), one per hidden layer, or the input's rate
+    followed by one per hidden layer. ConfigError if a rate is not in [0, 1)."""
+    hidden = len(sizes) - 2
+    if spec is None:
+        rates = []
+    elif isinstance(spec, str):
+        try:
+            rates = [float(p) for p in spec.split(",") if p.strip()]
+        except ValueError:
+            raise ConfigError(f"dropout must be rates separated by commas, not {spec!r}") from None
+    elif isinstance(spec, (int, float, np.number)) and not isinstance(spec, bool):
+        rates = [float(spec)]
+    else:
+        rates = list(spec)
+    for rate in rates:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)) \
+                or not 0 <= rate < 1:
+            raise ConfigError(f"a dropout rate must be at least 0 and below 1, not {rate!r}")
+    if not any(rates):
+        return (0.0,) * (hidden + 1)
+    if hidden == 0 and len(rates) != 1:
+        raise ConfigError("a network with no hidden layer takes one dropout rate (its input's)")
+    if hidden == 0:
+        return (float(rates[0]),)
+    if len(rates) == 1:
+        return (0.0,) + (float(rates[0]),) * hidden
+    if len(rates) == hidden:
+        return (0.0,) + tuple(float(r) for r in rates)
+    if len(rates) == hidden + 1:
+        return tuple(float(r) for r in rates)
+    raise ConfigError(f"dropout takes 1, {hidden} or {hidden + 1} rates for a network with "
+                      f"{hidden} hidden layer(s), not {len(rates)}")
 
 
 def check_hyperparameters(*, epochs=1, mini_batch_size=1, eta=1.0, lmbda=0.0, momentum=0.0):

@@ -78,22 +78,88 @@ def to_mnist(ink):
     return mnist_stages(ink).image
 
 
+# The paper's level is estimated on a copy at most this many pixels on its longer side, with
+# a median over a window this fraction of the shorter side: much wider than a pen stroke, so
+# the strokes do not count, while a median keeps a shadow's edge where it is.
+_PAPER_GRID = 64
+_PAPER_WINDOW = 0.4
+# Light that varies less than this over the page is even: one level for the whole page.
+_EVEN_LIGHT = 0.05
+_PLAIN_SHARE = 0.3   # of the pixels at one exact level: a drawing's ground, not a photo's paper
+
+
+def _drawn(gray):
+    """True for a picture made on a computer (a drawing, an MNIST digit): much of it is one
+    exact level, with none of a photo's grain. Its ground needs no local estimate, and one
+    would hurt it: in a small picture a window the size of the strokes hollows them out."""
+    levels = np.round(gray * 255).astype(np.int64).ravel()
+    return np.bincount(levels, minlength=256).max() >= _PLAIN_SHARE * levels.size
+
+
+def _ink_on_plain_ground(gray):
+    """Ink from a drawn picture: the ground is its most common level (dark ink on light is
+    inverted), and the strokes, antialiased edges and all, are stretched to full strength."""
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    ink = 1.0 - gray if np.median(border) > 0.5 else gray
+    ground = float(np.median(ink))
+    strongest = float(np.percentile(ink, 99.5))
+    if strongest - ground < 0.1:  # no contrast: nothing is written here
+        return np.zeros_like(ink)
+    return np.clip((ink - ground) / (strongest - ground), 0.0, 1.0)
+
+
+def _local_percentile(values, percent=50):
+    """A wide median (or other percentile) of a small copy of `values`, resized back: the
+    page's own level at every pixel, without the writing. Follows gradients and shadows (a
+    median keeps their edges)."""
+    from scipy import ndimage
+
+    h, w = values.shape
+    step = -(-max(h, w) // _PAPER_GRID)
+    small = values[::step, ::step]  # sampled, not averaged: averaging would hide the grain
+    size = max(3, int(_PAPER_WINDOW * min(small.shape)) | 1)
+    level = ndimage.percentile_filter(small, percent, size=size, mode="reflect")
+    return resize(level, h, w) if level.shape != values.shape else level
+
+
 def ink_from_gray(gray):
     """Ink in [0, 1] from a grayscale picture in [0, 1] (1 = white) of either polarity.
 
-    A photo or scan of dark ink on light paper has a light border: it is inverted. The paper's
-    own level (its grain, uneven light) is then subtracted and the strokes stretched to full
-    strength, so only the writing counts as ink.
+    The paper's level is estimated at every pixel (a photo's light is rarely even: gradients,
+    a hand's shadow) and the writing is what stands out from it, in proportion to the light
+    there: dark ink on light paper or light strokes on a dark ground, whichever stands out
+    further. Only what stands out clearly from the paper's local grain counts; the strokes
+    are then stretched to full strength.
     """
     gray = np.asarray(gray, dtype=np.float32)
     if gray.ndim != 2 or 0 in gray.shape:
         raise DataFileError(f"expected a 2-D grayscale image, got shape {gray.shape}")
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    ink = 1.0 - gray if np.median(border) > 0.5 else gray
-    paper = float(np.median(ink))
+    if _drawn(gray):
+        return _ink_on_plain_ground(gray)
+    level = _local_percentile(gray)
+    if float(level.max() - level.min()) < _EVEN_LIGHT:
+        level = np.full_like(gray, np.median(gray))
+    # Ink as a share of what the paper could show there: a shadow dims paper and ink alike,
+    # so dark ink is measured against the local paper's brightness (light strokes on a dark
+    # ground against the room left above it).
+    raw = gray - level
+    darkest, lightest = np.percentile(raw, [0.5, 99.5])
+    if -darkest > lightest:
+        ink, contrast = -raw / np.maximum(level, 0.05), -raw
+    else:
+        ink, contrast = raw / np.maximum(1.0 - level, 0.05), raw
+    # The paper's noise where it is: the lower quartile of |raw| is 0.32 sigma for Gaussian
+    # noise, and stays on the paper even where strokes fill most of the window. (At least
+    # half the page's typical grain, and 0.01: paper clipped to white shows none at all.)
+    grain = _local_percentile(np.abs(raw), 25) / 0.3186
+    grain = np.maximum(grain, max(0.5 * float(np.median(grain)), 0.01))  # few samples: noisy
+    clear = contrast > np.maximum(5 * grain, 0.05)
+    # A lone pixel is a speck of noise (it would move the crop); a stroke has neighbours.
+    from scipy import ndimage
+    neighbours = ndimage.uniform_filter(clear.astype(np.float32), 3, mode="constant") * 9
+    clear &= neighbours >= 2.5
     strongest = float(np.percentile(ink, 99.5))
-    if strongest - paper < 0.1:  # no contrast: nothing is written here
+    if strongest < 0.1 or not clear.any():  # no contrast: nothing is written here
         return np.zeros_like(ink)
-    grain = 1.4826 * float(np.median(np.abs(ink - paper)))  # the paper's noise, robustly
-    threshold = paper + max(0.25 * (strongest - paper), 5 * grain)
-    return np.clip((ink - threshold) / (strongest - threshold), 0.0, 1.0)
+    threshold = 0.25 * strongest
+    return np.clip((ink - threshold) / (strongest - threshold), 0.0, 1.0) * clear

@@ -23,6 +23,7 @@ from nndraw.data.preprocess import mnist_stages
 from nndraw.errors import NndrawError
 from nndraw.gui import menus
 from nndraw.gui.about import show_about
+from nndraw.gui.augment_strip import AugmentStrip
 from nndraw.gui.canvas import Canvas
 from nndraw.gui.cards import card, muted_label, two_by_two
 from nndraw.gui.confusion_view import ConfusionPanel
@@ -87,6 +88,9 @@ class MainWindow(FileMenu, KeptDrawings, QMainWindow):
         row.addWidget(muted_label("clearHint", "Right-click or Esc to clear"), 1)
         row.addWidget(clear)
         self.model_label = muted_label("modelLabel")
+        footer = QHBoxLayout()        # the model line, and what the network trains on
+        footer.addWidget(self.model_label, 1)
+        footer.addWidget(AugmentStrip(self.panel))
         self.tabs = QTabWidget()
         self.tabs.setObjectName("learningTabs")
         self.tabs.setDocumentMode(True)
@@ -97,7 +101,7 @@ class MainWindow(FileMenu, KeptDrawings, QMainWindow):
             card("Draw", self.canvas, self.prediction.teach_bar, row, stretch_index=0),
             card("Prediction", self.prediction, stretch_index=0),
             card("Train a network", self.panel, stretch_index=0),
-            card("Learning", self.tabs, self.model_label, stretch_index=0))
+            card("Learning", self.tabs, footer, stretch_index=0))
         self.setCentralWidget(central)
         # The banner floats over the top of the window, so nothing moves when it appears.
         self.banner = MessageBanner(central)

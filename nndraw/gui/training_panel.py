@@ -8,6 +8,8 @@ Signals
     stop_requested()
     dataset_chosen(object)   a DataSource the person picked (the window checks it, then calls
                              show_dataset with what is in use)
+    augmentation_changed(object)  the Augment the fields now describe
+    running_changed(bool)    a run started (True) or ended (False)
 """
 
 import dataclasses
@@ -32,11 +34,23 @@ from PySide6.QtWidgets import (
 
 from nndraw.core.backend import gpu_unavailable_reason
 from nndraw.core.functions import ACTIVATIONS, COSTS, OUTPUTS
+from nndraw.data.augment import parse_augment
 from nndraw.data.datasets import FASHION_DIR, DataSource
 from nndraw.errors import ConfigError
 from nndraw.training.config import PRESETS
+from nndraw.training.estimate import seconds_per_epoch
 
-PRESET_TITLES = {"default": "Default (ReLU, best in minutes)", "nielsen": "Nielsen, chapter 1"}
+PRESET_TITLES = {"default": "Default (ReLU, best in minutes)", "nielsen": "Nielsen, chapter 1",
+                 "robust": "Robust (99 %, minutes)"}
+
+
+def augment_text(augment):
+    """The Augment field's text for strengths (affine, elastic, pen)."""
+    settings = parse_augment(augment)
+    if not settings.active:
+        return "off"
+    return ", ".join(f"{k}={v:g}" for k, v in zip(("affine", "elastic", "pen"),
+                                                    settings.as_tuple()) if v)
 CUSTOM = "custom"   # the preset box's entry once a field no longer matches a preset
 INPUTS, CLASSES = 784, 10
 
@@ -55,6 +69,8 @@ class TrainingPanel(QWidget):
     train_requested = Signal(object)
     stop_requested = Signal()
     dataset_chosen = Signal(object)
+    augmentation_changed = Signal(object)
+    running_changed = Signal(bool)
 
     def __init__(self, parent=None, fashion_dir=FASHION_DIR):
         super().__init__(parent)
@@ -95,6 +111,20 @@ class TrainingPanel(QWidget):
             combo.activated.connect(lambda _index: self._on_edited())
         for spin in (self.batch_spin, self.epochs_spin):
             spin.valueChanged.connect(lambda _value: self._on_edited())
+        self.augment_edit = self._line(
+            "augmentEdit", "off, on, or affine=1, elastic=0.5, pen=0.5",
+            "Distort every training image afresh in every mini-batch: affine (turn up to 20°, "
+            "slant 0.5, scale 0.8–1.2, shift 3 px at 1), elastic (Simard's wobble), pen "
+            "(thinner or thicker strokes); 0 is off, 1 full strength")
+        self.dropout_edit = self._line("dropoutEdit", "none, 0.5, or 0.2, 0.5",
+                                       "Dropout rate for every hidden layer, one per hidden "
+                                       "layer, or the input's first")
+        self.augment_edit.textEdited.connect(self._on_augment_edited)
+        self._estimates = {}
+        self.epochs_spin.valueChanged.connect(self._show_estimate)
+        for edit in (self.hidden_edit, self.augment_edit, self.dropout_edit):
+            edit.editingFinished.connect(self._show_estimate)
+        self.batch_spin.editingFinished.connect(self._show_estimate)
 
     def _build_status(self):
         self.error_label = QLabel()
@@ -139,9 +169,9 @@ class TrainingPanel(QWidget):
         data_layout.addWidget(self.data_label, 1)
         form.addRow("Data", data_row)
         form.addRow("Preset", self.preset_combo)
-        form.addRow("Hidden layers", self.hidden_edit)
+        form.addRow("Hidden layers", self._pair(self.hidden_edit, "Dropout", self.dropout_edit))
         form.addRow("Activation", self._pair(self.activation_combo, "Output", self.output_combo))
-        form.addRow("Cost", self.cost_combo)
+        form.addRow("Cost", self._pair(self.cost_combo, "Augment", self.augment_edit))
         form.addRow("Learning rate η", self._pair(self.eta_edit, "Batch", self.batch_spin))
         form.addRow("Epochs", self._pair(self.epochs_spin, "L2 λ", self.lmbda_edit))
         form.addRow("Momentum", self._pair(self.momentum_edit, "Device", self.device_combo))
@@ -275,7 +305,11 @@ class TrainingPanel(QWidget):
         self.lmbda_edit.setText(f"{config.lmbda:g}")
         self.momentum_edit.setText(f"{config.momentum:g}")
         self._select(self.device_combo, config.device)
+        self.augment_edit.setText(augment_text(config.augment))
+        self.dropout_edit.setText(", ".join(f"{r:g}" for r in config.dropout))
         self._on_edited(preset_name)
+        self._on_augment_edited()
+        self._show_estimate()
 
     def preset_name(self):
         return self.preset_combo.currentData()
@@ -309,8 +343,31 @@ class TrainingPanel(QWidget):
             mini_batch_size=self.batch_spin.value(), epochs=self.epochs_spin.value(),
             lmbda=self._number(self.lmbda_edit, "L2 λ"),
             momentum=self._number(self.momentum_edit, "momentum"),
-            device=self.device_combo.currentData())
+            device=self.device_combo.currentData(), augment=self.augment_edit.text(),
+            dropout=self.dropout_edit.text().replace(";", ",").strip() or ())
         return config.validated()
+
+    def augmentation(self):
+        """The Augment the field describes (off while its text is not valid)."""
+        try:
+            return parse_augment(self.augment_edit.text())
+        except ConfigError:
+            return parse_augment(None)
+
+    def estimated_seconds(self):
+        """The run's estimated time on this machine's CPU, or None (GPU, or bad settings)."""
+        try:
+            config = self.config()
+        except ConfigError:
+            return None
+        if config.device != "cpu":
+            return None
+        key = (config.sizes, config.mini_batch_size, config.augment, config.dropout,
+               config.activation, config.output, config.cost, config.dtype)
+        if key not in self._estimates:
+            self._estimates[key] = seconds_per_epoch(config)
+        per_epoch = self._estimates[key]
+        return None if per_epoch is None else per_epoch * config.epochs
 
     @staticmethod
     def _number(edit, name):
@@ -327,8 +384,9 @@ class TrainingPanel(QWidget):
         for widget in (self.dataset_combo, self.preset_combo, self.hidden_edit,
                        self.activation_combo, self.output_combo, self.cost_combo, self.eta_edit,
                        self.batch_spin, self.epochs_spin, self.lmbda_edit, self.momentum_edit,
-                       self.device_combo):
+                       self.device_combo, self.augment_edit, self.dropout_edit):
             widget.setEnabled(not running)
+        self.running_changed.emit(running)
         if running:
             self.progress_bar.setRange(0, 0)        # busy until the first progress report
             self.progress_bar.setFormat("Starting…")
@@ -367,6 +425,23 @@ class TrainingPanel(QWidget):
         self.show_error("")
         name = self._matching_preset(preferred or self.preset_name())
         self.preset_combo.setCurrentIndex(self.preset_combo.findData(name))
+
+    def _on_augment_edited(self, _text=None):
+        self.augmentation_changed.emit(self.augmentation())
+
+    def _show_estimate(self, _value=None):
+        """'Ready' with the run's time on this machine in the idle progress bar."""
+        if self.stop_button.isEnabled():    # running: the bar shows the run's progress
+            return
+        seconds = self.estimated_seconds()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        if seconds is None:
+            self.progress_bar.setFormat("Ready")
+            return
+        per_epoch = seconds / self.epochs_spin.value()
+        self.progress_bar.setFormat(f"Ready · about {_duration(seconds)} here "
+                                    f"({per_epoch:.1f} s per epoch, timed)")
 
     def _on_train_clicked(self):
         try:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from nndraw.core.backend import DEVICES
 from nndraw.core.functions import ACTIVATIONS, COSTS, OUTPUTS
-from nndraw.core.network import DTYPES, INITS, check_hyperparameters, parse_sizes
+from nndraw.core.network import DTYPES, INITS, check_hyperparameters, dropout_rates, parse_sizes
+from nndraw.data.augment import parse_augment
 from nndraw.errors import ConfigError
 
 SCHEDULES = ("constant", "linear")
@@ -34,6 +35,11 @@ class TrainConfig:
     dtype: str = "float32"
     device: str = "cpu"
     seed: int | None = 0
+    # Strengths (0 = off, 1 = full) of the affine, elastic and pen-width distortions applied
+    # afresh to every training image in every mini-batch (nndraw.data.augment).
+    augment: tuple = (0.0, 0.0, 0.0)
+    # Dropout rates: one for every hidden layer, one per hidden layer, or the input's first.
+    dropout: tuple = ()
 
     def validated(self):
         """A copy with sizes as a tuple of ints; ConfigError naming the first bad value."""
@@ -55,7 +61,13 @@ class TrainConfig:
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)
                                       or self.seed < 0):
             raise ConfigError(f"the seed must be a non-negative whole number, not {self.seed!r}")
-        return dataclasses.replace(self, sizes=sizes)
+        augment = parse_augment(self.augment).as_tuple()
+        dropout = self.dropout
+        if isinstance(dropout, (int, float)) and not isinstance(dropout, bool):
+            dropout = (dropout,)
+        rates = dropout_rates(dropout if isinstance(dropout, str) else tuple(dropout), sizes)
+        return dataclasses.replace(self, sizes=sizes, augment=augment,
+                                   dropout=rates if any(rates) else ())
 
     def eta_at(self, epoch):
         """The learning rate for `epoch` (counted from 0) under the schedule."""
@@ -68,7 +80,8 @@ class TrainConfig:
                 "init": self.init, "dtype": self.dtype, "seed": self.seed, "device": self.device}
 
     def to_dict(self):
-        return {**dataclasses.asdict(self), "sizes": list(self.sizes)}
+        return {**dataclasses.asdict(self), "sizes": list(self.sizes),
+                "augment": list(self.augment), "dropout": list(self.dropout)}
 
     @classmethod
     def from_dict(cls, values):
@@ -86,6 +99,10 @@ PRESETS = {
     "nielsen": TrainConfig(sizes=(784, 30, 10), activation="sigmoid", output="sigmoid",
                            cost="quadratic", init="normal", epochs=30, mini_batch_size=10,
                            eta=3.0, lmbda=0.0, momentum=0.0, schedule="constant"),
+    # A plain network that reads people's digits: one wide hidden layer trained on freshly
+    # distorted digits every epoch (Simard et al. 2003). >= 99% on MNIST's test set.
+    "robust": TrainConfig(sizes=(784, 800, 10), epochs=60, mini_batch_size=128, eta=0.05,
+                          lmbda=0.0, augment=(1.0, 0.5, 0.5)),
 }
 
 

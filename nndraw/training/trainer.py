@@ -14,6 +14,7 @@ import numpy as np
 
 from nndraw.core import backend
 from nndraw.core.network import Network
+from nndraw.data.augment import Augmenter, parse_augment
 from nndraw.errors import FailedToLearnError
 from nndraw.training import memory
 from nndraw.training.records import Evaluation
@@ -82,6 +83,8 @@ def _run(network, config, train, test, stop, evals_per_epoch, subset, progress_i
     checkpoints = [round(batches * k / evals_per_epoch) for k in range(1, evals_per_epoch)]
     rng = np.random.default_rng(config.seed)
     first_epoch, skip = int(begin), round((begin - int(begin)) * batches)
+    augment = parse_augment(config.augment)
+    transform = Augmenter(augment, config.seed, network.xp) if augment.active else None
     start = last_report = time.perf_counter()
     last = None
 
@@ -99,8 +102,8 @@ def _run(network, config, train, test, stop, evals_per_epoch, subset, progress_i
         cost_sum, seen, pending = 0.0, 0, [c for c in checkpoints if c > batch_skip]
         for batch, batch_cost in network.sgd_epoch(
                 x, y, config.mini_batch_size, config.eta_at(epoch), epoch, rng,
-                lmbda=config.lmbda, momentum=config.momentum,
-                batches=range(batch_skip, batches)):
+                lmbda=config.lmbda, momentum=config.momentum, dropout=config.dropout or None,
+                transform=transform, batches=range(batch_skip, batches)):
             done = batch + 1
             cost_sum += batch_cost
             seen = min(n, done * config.mini_batch_size) - batch_skip * config.mini_batch_size

@@ -86,7 +86,19 @@ def test_nielsen_preset_runs(tmp_path, small_mnist_dir):
     assert load_model(tmp_path / "n.npz").options["cost"] == "quadratic"
 
 
+def test_augmentation_and_dropout_options_ride_into_the_model_file(tmp_path, small_mnist_dir):
+    result = nndraw("train", "--sizes", "784,32,10", "--epochs", "1", "--augment",
+                    "affine=1,elastic=0.5", "--dropout", "0.3", "--data", small_mnist_dir,
+                    "--save", "m.npz", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Epoch 0: ")
+    config = load_model(tmp_path / "m.npz").metadata["config"]
+    assert config["augment"] == [1.0, 0.5, 0.0] and config["dropout"] == [0.0, 0.3]
+
+
 @pytest.mark.parametrize("args,fragments", [
+    (["--augment", "twist=1"], ["unknown augmentation 'twist'"]),
+    (["--dropout", "0.5,x"], ["dropout"]),
     (["--eta", "-1"], ["eta", "must be positive"]),
     (["--sizes", "784,abc,10"], ["784,abc,10"]),
     (["--sizes", "100,10"], ["first layer takes 100 inputs", "784"]),
@@ -239,6 +251,9 @@ def test_train_on_an_idx_folder_with_other_image_sizes(tmp_path):
                     "--save", "t.npz", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].endswith("/ 50")
+    refused = nndraw("train", "--preset", "robust", "--sizes", "64,16,10", "--epochs", "1",
+                     "--data", folder, "--save", "r.npz", cwd=tmp_path)
+    one_line_error(refused, "augmentation works on 28x28 images", "--augment off")
 
 
 # ------------------------------------------------------------------ issue 11: one line, always

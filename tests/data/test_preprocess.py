@@ -110,3 +110,51 @@ def test_dark_ink_on_light_paper_is_inverted_and_cleaned():
 
 def test_a_blank_photo_has_no_ink():
     assert not ink_from_gray(np.full((50, 50), 0.9)).any()
+
+
+def _seven(h=200, w=160):
+    """A clear dark 7 (ink 0.1) on white paper (0.92), as a photo would show it."""
+    page = np.full((h, w), 0.92, np.float32)
+    page[40:54, 30:130] = 0.1                       # the bar
+    for r in range(54, 170):                        # the stem, slanting down to the left
+        c = int(120 - (r - 54) * 0.55)
+        page[r, c - 7:c + 7] = 0.1
+    return page
+
+
+def _reads(reader, gray):
+    image = to_mnist(ink_from_gray(gray))
+    return int(reader.predict(image.reshape(1, -1))[0].argmax())
+
+
+def test_a_seven_in_a_shadow_is_read_as_seven(reader):
+    page = _seven()
+    page[:, 80:] *= 0.35                            # a hard shadow over the right half
+    assert _reads(reader, page) == 7
+    ink = ink_from_gray(page)
+    assert ink[100:, 130:].max() == 0.0             # shadowed paper is not ink
+    assert ink[40:54, 90:125].min() > 0.5           # the bar under the shadow is
+
+
+def test_a_seven_in_a_light_gradient_is_read_as_seven(reader):
+    rng = np.random.default_rng(1)
+    fall = np.linspace(1.0, 0.3, 160)[None, :] * np.linspace(1.0, 0.6, 200)[:, None]
+    page = np.clip(_seven() * fall + 0.02 * rng.standard_normal((200, 160)), 0, 1)
+    assert _reads(reader, page) == 7
+    assert ink_from_gray(page)[:30].max() == 0.0   # the paper above the 7 stays paper
+
+
+def test_low_contrast_ink_is_found(reader):
+    rng = np.random.default_rng(3)
+    page = 0.6 - 0.2 * (_seven() < 0.5) + 0.02 * rng.standard_normal((200, 160))
+    page *= np.linspace(1.0, 0.8, 160)[None, :]    # ink 0.4 on paper 0.6, dimming to the right
+    assert _reads(reader, page.astype(np.float32)) == 7
+
+
+def test_a_blank_page_in_uneven_light_is_blank():
+    rng = np.random.default_rng(2)
+    fall = np.linspace(0.95, 0.35, 120)[None, :] * np.ones((90, 1))
+    shadow = np.where(np.arange(120) < 60, 1.0, 0.6)  # a shadow with a soft edge
+    fall *= np.convolve(np.pad(shadow, 6, mode="edge"), np.ones(13) / 13, "valid")[None, :]
+    page = np.clip(fall + 0.02 * rng.standard_normal(fall.shape), 0, 1)
+    assert not ink_from_gray(page).any()

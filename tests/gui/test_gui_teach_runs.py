@@ -48,20 +48,21 @@ def test_gui_keep_puts_drawings_on_disk_and_teach_adds_the_second_curve(
     qtbot.mouseClick(window.findChild(QToolButton, "teachButton"), Qt.MouseButton.LeftButton)
     assert window.is_training()
     qtbot.waitUntil(lambda: not window.is_training(), timeout=30_000)
-    # Teaching continues the model's timeline: the shipped model's ten epochs, then the
-    # teaching segment from epoch 10 on, with the second curve: accuracy on the held-out
+    # Teaching continues the model's timeline: the shipped model's epochs, then the
+    # teaching segment from its last epoch on, with the second curve: accuracy on the held-out
     # drawing (the second one kept), from where teaching started.
     timeline = window.session.model.timeline
     assert timeline[:len(shipped_timeline)] == shipped_timeline
     taught = timeline[len(shipped_timeline):]
     assert taught and all(r.segment == "teach" for r in taught)
-    assert taught[0].epoch == shipped_timeline[-1].epoch == 10.0
+    start = shipped_timeline[-1].epoch
+    assert taught[0].epoch == start
     epochs = [r.epoch for r in window.plot.records]
     assert epochs == sorted(epochs)                # forward only
     mine = [r for r in window.plot.records if r.personal is not None]
-    assert len(mine) == len(taught) >= 3 and mine[0].epoch == 10.0
+    assert len(mine) == len(taught) >= 3 and mine[0].epoch == start
     assert window.plot.legend.getLabel(window.plot.personal_curve) is not None
-    assert [line.value() for line in window.plot._segment_marks] == [10.0]
+    assert [line.value() for line in window.plot._segment_marks] == [start]
     assert window.plot.accuracy[-1] > 85          # MNIST is not forgotten
     after = window.session.model.network.predict(images[1].reshape(1, -1) / 255)[0, 7]
     assert after > before                         # the held-out drawing moved towards a 7

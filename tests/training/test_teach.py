@@ -28,3 +28,23 @@ def test_fine_tuning_learns_a_new_reading_and_keeps_mnist(mnist):
     assert net.predict(blob.reshape(1, -1))[0].argmax() == 4 and before < 0.5
     correct = net.measure(*net.test_arrays(mnist[1].subset(1000))).correct
     assert correct >= 950
+
+
+def test_teaching_distorts_the_kept_drawings_afresh(mnist):
+    """Teaching augments every image it trains on, the person's repeated drawings included,
+    so fifty repeats of one drawing are fifty different drawings."""
+    from nndraw.data.augment import Augmenter
+
+    config = teach_config(pretrained())
+    assert all(config.augment)
+    own = Split(np.repeat(mnist[1].images[:1], 4, axis=0), np.array([7, 7, 7, 7]))
+    mix = mixed_split(own, mnist[0], np.random.default_rng(0), base_sample=60)
+    repeats = mix.images[(mix.images == own.images[0]).all(axis=1)]
+    seen = Augmenter(config.augment, config.seed)(repeats)
+    assert len(repeats) >= 4 and len({row.tobytes() for row in seen}) == len(repeats)
+
+
+def test_a_model_of_other_sizes_is_taught_without_augmentation():
+    from nndraw import Network
+
+    assert not any(teach_config(Network([64, 10, 10])).augment)

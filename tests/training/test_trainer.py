@@ -104,3 +104,39 @@ def test_presets():
         preset("fastest")
     config = PRESETS["default"]
     assert TrainConfig.from_dict(config.to_dict()).validated() == config.validated()
+
+
+def test_the_robust_preset_is_a_plain_network_trained_on_distorted_digits():
+    config = preset("robust").validated()
+    assert len(config.sizes) == 3 and config.sizes[0] == 784     # no convolution
+    assert all(config.augment) and config.epochs * config.mini_batch_size > 0
+    again = TrainConfig.from_dict(config.to_dict()).validated()
+    assert again == config and again.augment == config.augment
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"augment": "rotate=1"}, "unknown augmentation"),
+    ({"augment": (1, 1)}, "three strengths"),
+    ({"dropout": (1.0,)}, "dropout rate"),
+    ({"dropout": (0.1, 0.2, 0.3)}, "dropout takes"),
+])
+def test_invalid_augmentation_and_dropout_are_refused(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        preset("robust", **changes).validated()
+
+
+def test_settings_with_augmentation_and_dropout_survive_json():
+    import json
+
+    config = preset("default", augment="affine=1,pen=0.5", dropout="0.2,0.5").validated()
+    assert config.augment == (1.0, 0.0, 0.5) and config.dropout == (0.2, 0.5)
+    back = TrainConfig.from_dict(json.loads(json.dumps(config.to_dict()))).validated()
+    assert back == config
+
+
+def test_a_short_run_with_augmentation_and_dropout_still_learns(mnist):
+    config = small(sizes=(784, 64, 10), epochs=3, augment="on", dropout=0.2)
+    events = list(trainer.run(trainer.build_network(config), config, mnist[0].subset(6000),
+                              mnist[1].subset(1000)))
+    accuracy = [e.accuracy for e in events if isinstance(e, trainer.Evaluation)]
+    assert accuracy[-1] > 0.7 and accuracy[-1] > accuracy[0]   # chance is 0.1
