@@ -53,6 +53,21 @@ def write_atomically(path, write, error=NndrawError):
     _fsync_folder(folder)
 
 
+def check_readable(path, error=NndrawError, what="file"):
+    """`error` in one line unless `path` is a regular file: a folder is named as one, and a
+    FIFO or device is refused without opening it (a reader would block on it forever)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise error(f"{path}: is a folder, not {'an' if what[0] in 'aeiou' else 'a'} {what}")
+    if not stat.S_ISREG(mode):
+        raise error(f"{path}: not a regular file (a pipe or device); not read")
+
+
 def check_can_save(path, error=NndrawError):
     """Raise `error`, in one line, unless a file could be saved at `path` now: it names a file
     (not a folder, not empty), in a folder that exists and takes new files, and any file there

@@ -8,7 +8,6 @@ so the person sees nndraw's one line and nothing else.
 
 import contextlib
 import os
-import stat
 import tempfile
 
 import numpy as np
@@ -16,6 +15,7 @@ from PySide6.QtCore import qInstallMessageHandler
 from PySide6.QtGui import QImage, QImageReader
 
 from nndraw.errors import DataFileError
+from nndraw.files import check_readable
 
 MAX_PIXELS = 50_000_000  # refuse absurd images before decoding them
 
@@ -24,7 +24,7 @@ def read_gray(path):
     """A 2-D float32 array in [0, 1] (1 = white); transparency is laid over white paper.
     DataFileError naming the file if it is missing or not a readable picture."""
     path = os.fspath(path)
-    _check_regular(path)
+    check_readable(path, DataFileError, "image file")
     complaints = []  # what Qt's decoders say about a damaged file, kept off stderr
     previous = qInstallMessageHandler(lambda mode, context, text: complaints.append(text))
     try:
@@ -41,20 +41,6 @@ def read_gray(path):
         raise DataFileError(f"{path}: not a readable image (PNG, JPEG, BMP, ...){detail}")
     image = image.convertToFormat(QImage.Format.Format_ARGB32)
     return gray_from_argb32(image)
-
-
-def _check_regular(path):
-    """DataFileError unless `path` is a regular file (a FIFO would block the decoder)."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(mode):
-        raise DataFileError(f"{path}: is a folder, not an image file")
-    if not stat.S_ISREG(mode):
-        raise DataFileError(f"{path}: not a regular file (a pipe or device); not read")
 
 
 @contextlib.contextmanager

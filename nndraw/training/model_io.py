@@ -8,7 +8,6 @@ save never damages the file that was there before.
 import json
 import math
 import os
-import stat
 import tokenize
 import zipfile
 import zlib
@@ -18,7 +17,7 @@ import numpy as np
 from nndraw.core.network import Network, parse_sizes
 from nndraw.data.datasets import DataSource
 from nndraw.errors import ConfigError, ModelFileError, NndrawError, brief
-from nndraw.files import write_atomically
+from nndraw.files import check_readable, write_atomically
 from nndraw.paths import resource_path
 from nndraw.training.records import Evaluation, chained
 
@@ -61,7 +60,7 @@ def load_model(path, device="cpu"):
     the file if it is missing, corrupt, or not an nndraw model. Nothing is allocated before
     the file's own headers say it is an nndraw model of a sane size."""
     path = os.fspath(path)
-    _check_regular(path)
+    check_readable(path, ModelFileError, "model file")
     try:
         with zipfile.ZipFile(path) as archive:
             meta = json.loads(str(_read_array(archive, "meta", None, "U", MAX_META_BYTES)[()]))
@@ -89,7 +88,7 @@ def read_text(path, name, max_bytes):
     """The string stored as `name` by save_model(texts=...), or None if the file has none.
     ModelFileError naming the file if it is missing, not a regular file, or unreadable."""
     path = os.fspath(path)
-    _check_regular(path)
+    check_readable(path, ModelFileError, "model file")
     try:
         with zipfile.ZipFile(path) as archive:
             if f"{name}.npy" not in archive.namelist():
@@ -97,20 +96,6 @@ def read_text(path, name, max_bytes):
             return str(_read_array(archive, name, (), "U", max_bytes)[()])
     except _UNREADABLE as exc:
         raise ModelFileError(f"{path}: not a valid nndraw file ({brief(exc)})") from None
-
-
-def _check_regular(path):
-    """ModelFileError unless `path` is a regular file: a FIFO would block the reader forever."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: no such model file") from None
-    except OSError as exc:
-        raise ModelFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(mode):
-        raise ModelFileError(f"{path}: is a folder, not a model file")
-    if not stat.S_ISREG(mode):
-        raise ModelFileError(f"{path}: not a regular file (a pipe or device); not read")
 
 
 MAX_META_BYTES = 16 << 20

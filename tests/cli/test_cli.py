@@ -27,12 +27,18 @@ from nndraw.training.model_io import load_model
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def nndraw(*args, cwd):
+def nndraw_command():
+    """(the installed `nndraw` command, or python -m nndraw; the environment to run it in)."""
     exe = shutil.which("nndraw", path=os.path.dirname(sys.executable))
     command = [exe] if exe else [sys.executable, "-m", "nndraw"]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     if not exe:
         env["PYTHONPATH"] = str(ROOT)
+    return command, env
+
+
+def nndraw(*args, cwd):
+    command, env = nndraw_command()
     return subprocess.run(command + [str(a) for a in args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
 
@@ -65,11 +71,12 @@ def test_train_prints_the_seeds_lines_and_saves(tmp_path, small_mnist_dir):
 def test_train_draws_a_progress_bar_on_a_terminal(tmp_path, small_mnist_dir):
     main, other = pty.openpty()
     fcntl.ioctl(other, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
-    command = [os.path.join(os.path.dirname(sys.executable), "nndraw"), "train", "--sizes",
-               "784,16,10", "--epochs", "1", "--data", str(small_mnist_dir), "--save", "m.npz"]
+    command, env = nndraw_command()
+    command += ["train", "--sizes", "784,16,10", "--epochs", "1", "--data",
+                str(small_mnist_dir), "--save", "m.npz"]
     with os.fdopen(main, "rb", buffering=0) as terminal:
-        done = subprocess.run(command, cwd=tmp_path, stderr=other, stdout=subprocess.PIPE,
-                              timeout=300)
+        done = subprocess.run(command, cwd=tmp_path, env=env, stderr=other,
+                              stdout=subprocess.PIPE, timeout=300)
         os.close(other)
         shown = b""
         with contextlib.suppress(OSError):
@@ -214,7 +221,7 @@ def test_predict_reports_a_bad_image_and_goes_on(tmp_path, mnist):
     assert result.stdout.startswith("ok.png: 7 (p=")
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 2 and "bad.png: not a readable image" in errors[0]
-    assert "missing.png: no such file" in errors[1]
+    assert "missing.png: no such image file" in errors[1]
 
 
 def test_predict_with_a_saved_model_and_a_bad_one(tmp_path, mnist, small_mnist_dir):
@@ -259,11 +266,7 @@ def test_train_on_an_idx_folder_with_other_image_sizes(tmp_path):
 # ------------------------------------------------------------------ issue 11: one line, always
 def piped_to_head(*args, cwd):
     """Run `nndraw ARGS | head -1` in a shell: (what head printed, nndraw's stderr, status)."""
-    exe = shutil.which("nndraw", path=os.path.dirname(sys.executable))
-    command = [exe] if exe else [sys.executable, "-m", "nndraw"]
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    if not exe:
-        env["PYTHONPATH"] = str(ROOT)
+    command, env = nndraw_command()
     line = " ".join(shlex.quote(str(a)) for a in command + list(args))
     result = subprocess.run(["bash", "-c", f"{line} 2>err.txt | head -1; "
                              "echo ${PIPESTATUS[0]} > status.txt"],
