@@ -65,6 +65,13 @@ def wait_for(app, window, seconds=180):
         app.processEvents()
 
 
+def close(window):
+    """Close without the question about an unsaved network: these runs are only pictures."""
+    if window.session.model is not None:
+        window.session.model.saved = True
+    window.close()
+
+
 def seven(canvas, slant=0.0, bar=0.0):
     """Points of a handwritten 7 with a crossbar, a little different for each slant."""
     side = min(canvas.width(), canvas.height())
@@ -142,7 +149,7 @@ def main():
     app.processEvents()
     if "--views" in sys.argv:
         views(app, window)
-        window.close()
+        close(window)
         return 0
     draw(window.canvas, three(window.canvas))
     window.panel.epochs_spin.setValue(2)
@@ -152,7 +159,7 @@ def main():
     window.panel.train_button.click()
     wait_for(app, window, seconds=120)
     window.grab().save(str(HERE / ("window-dark.png" if dark else "window.png")))
-    window.close()
+    close(window)
     QCoreApplication.processEvents()
     return 0
 

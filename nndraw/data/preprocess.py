@@ -81,8 +81,11 @@ def to_mnist(ink):
 # The paper's level is estimated on a copy at most this many pixels on its longer side, with
 # a median over a window this fraction of the shorter side: much wider than a pen stroke, so
 # the strokes do not count, while a median keeps a shadow's edge where it is.
+# 0.8, not 0.4: in a photographed number the shorter side is one digit's height, and a window
+# 0.4 of it hollowed thick strokes out (generated numbers of MNIST *training* digits 50,000 on,
+# on paper: 89 % read exactly at 0.4, 94.5 % at 0.6 to 1.0; 1.0 loses a hard shadow's edge).
 _PAPER_GRID = 64
-_PAPER_WINDOW = 0.4
+_PAPER_WINDOW = 0.8
 # Light that varies less than this over the page is even: one level for the whole page.
 _EVEN_LIGHT = 0.05
 _PLAIN_SHARE = 0.3   # of the pixels at one exact level: a drawing's ground, not a photo's paper
