@@ -82,10 +82,12 @@ def close_mid_run():
     code = (
         "import os, random\n"
         "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QMessageBox\n"
         "from nndraw.gui.app import application\n"
         "from nndraw.gui.main_window import MainWindow\n"
         "from nndraw.training.config import preset\n"
         "app = application(); w = MainWindow(); w.show()\n"
+        "QMessageBox.question = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard)\n"
         "w.start_training(preset('default', epochs=1).validated())\n"
         "QTimer.singleShot(random.randint(50, 4000), w.close)\n"
         "raise SystemExit(app.exec())\n")
@@ -114,7 +116,9 @@ def main():
     with tempfile.TemporaryDirectory() as home:
         os.environ["NNDRAW_DATA_DIR"] = home  # the person's own drawings stay untouched
         window = MainWindow()
-        window.plot_points = lambda: len(window.session.model.timeline)
+        # evaluations of the run under way (the model in use is the run's from its first one)
+        window.plot_points = lambda: (window.plot.point_count()
+                                      if window.session.model.origin == "trained" else 0)
         window.show()
         app.processEvents()
         rng = random.Random(0)
@@ -164,6 +168,7 @@ def main():
                 before = rss_mib()
         report(f"rounds 2-3 ({len(choices)} data sets x {', '.join(devices)})", before,
                rss_mib(), f"; training threads running: {len(worker.running_threads())}")
+        window.session.model.saved = True   # a soak, not work to keep: close without asking
         window.close()
         app.processEvents()
 
