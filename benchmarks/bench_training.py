@@ -6,8 +6,10 @@ Every candidate trains in its own process (so numpy's and torch's thread pools n
 and none inherits another's memory); the figures are medians over runs and epochs. Ratios are
 reference time / nndraw time: above 1.00x nndraw is faster.
 
-- seed:    the blog post's algorithm (benchmarks/seed_reference.py) on the book's list of
-           (x, y) column pairs;
+- seed:    the blog post's own `Network` class, loaded at run time from the code at the end of
+           ../shared/seed/my-first-neural-network.txt (from "# Standard library" on; never
+           copied into this repository), on the book's list of (x, y) column pairs; the
+           column is left out where that file is absent;
 - nielsen: the book's per-example loop (benchmarks/nielsen_reference.py), seed settings only;
 - torch:   the strongest plain PyTorch loop written here (benchmarks/torch_reference.py),
            when torch is installed (pip install torch==2.13.0);
@@ -16,6 +18,8 @@ reference time / nndraw time: above 1.00x nndraw is faster.
 """
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import platform
@@ -27,6 +31,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+POST = ROOT.parent / "shared" / "seed" / "my-first-neural-network.txt"
+POST_CODE_STARTS = "# Standard library"
 SIGMOID = {"activation": "sigmoid", "output": "sigmoid", "cost": "quadratic", "init": "normal"}
 CONFIGS = {
     "784-30-10/b10": dict(sizes=[784, 30, 10], batch=10, eta=3.0, options=SIGMOID),
@@ -82,6 +88,42 @@ def run_nndraw(config, epochs, pairs):
             pass
         times.append(time.perf_counter() - start)
     return times, net.evaluate(test)
+
+
+def post_network_class():
+    """The blog post's own `Network` class, executed from the code that ends the post's text
+    (its `print` per epoch is kept; the caller silences stdout). None if the text is absent."""
+    if not POST.is_file():
+        return None
+    text = POST.read_text(encoding="utf-8")
+    start = text.find(POST_CODE_STARTS)
+    if start < 0:
+        return None
+    namespace = {"__name__": "my_first_neural_network"}
+    exec(compile(text[start:], str(POST), "exec"), namespace)
+    return namespace["Network"]
+
+
+def run_post(config, epochs, n_train, whole):
+    """The post's class trained as the post trains it: seeded global RNGs, the list of pairs.
+    `whole`: time all epochs in one SGD call (the seed data row), else one call per epoch."""
+    import random
+
+    import numpy as np
+
+    random.seed(0)
+    np.random.seed(0)
+    network = post_network_class()(config["sizes"])
+    training, testing = book_pairs(n_train)
+    times = []
+    with contextlib.redirect_stdout(io.StringIO()):  # "Epoch j complete"
+        for _ in range(1 if whole else epochs):
+            start = time.perf_counter()
+            network.SGD(training, epochs if whole else 1, config["batch"], config["eta"])
+            times.append(time.perf_counter() - start)
+    if whole:
+        times = [times[0] / epochs]
+    return times, network.evaluate(testing)
 
 
 def run_book(module, cls, config, epochs, n_train):
@@ -145,17 +187,7 @@ def child(candidate, name, epochs):
     if candidate == "nndraw":
         result = run_nndraw(config, epochs, pairs)
     elif candidate == "seed":
-        if pairs:
-            training, testing = book_pairs(50_000)
-            sys.path.insert(0, str(HERE))
-            from seed_reference import SeedNetwork
-
-            net = SeedNetwork(config["sizes"])
-            start = time.perf_counter()
-            net.SGD(training, epochs, config["batch"], config["eta"])
-            result = [(time.perf_counter() - start) / epochs], net.evaluate(testing)
-        else:
-            result = run_book("seed_reference", "SeedNetwork", config, epochs, 60_000)
+        result = run_post(config, epochs, 50_000 if pairs else 60_000, whole=pairs)
     elif candidate == "nielsen":
         result = run_book("nielsen_reference", "PerExampleNetwork", config, epochs, 50_000)
     elif candidate == "torch":
@@ -208,16 +240,18 @@ def main():
         return child(*args.child, args.epochs)
 
     torch = have_torch()
-    plan = [("seed data", ["seed", "nndraw"] + ([] if args.skip_nielsen else ["nielsen"]))]
+    seed = ["seed"] if post_network_class() is not None else []
+    plan = [("seed data", seed + ["nndraw"] + ([] if args.skip_nielsen else ["nielsen"]))]
     for name in CONFIGS:
         candidates = ["nndraw", "floor"]
         if name != "default preset":
-            candidates += ["seed"] + (["torch"] if torch else [])
+            candidates += seed + (["torch"] if torch else [])
         plan.append((name, candidates))
     if args.only:
         plan = [row for row in plan if row[0] == args.only]
 
     print(f"nndraw training benchmark: {machine()}")
+    print("load average at start (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
     print(f"median of {args.runs} runs x {args.epochs} epochs, each candidate in its own process")
     rows = []
     for name, candidates in plan:
@@ -253,6 +287,9 @@ def main():
         print(f"{name:<18}{cell('nndraw')}{cell('seed')}{cell('nielsen')}{cell('torch')}"
               f"{cell('floor')}  {ratio('seed', 'nndraw')}{ratio('torch', 'nndraw')}"
               f"{ratio('nndraw', 'floor')}")
+    print("load average at end (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
+    if not seed:
+        print(f"no seed column: {POST} is absent")
     print()
     print("test images correct after the run: " + "; ".join(
         f"{name}: " + ", ".join(f"{c} {v}" for c, v in correct.items() if v is not None)
