@@ -373,10 +373,13 @@ class Network:
         decay = 1.0 - eta * lmbda / n
         pending, batch = 0.0, -1
         largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:])) * mini_batch_size
-        threads = backend.blas_threads_for(xp, largest)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
-                backend.blas_threads(threads):
+        # BLAS threads follow the cores other processes leave free, re-checked as we go
+        threads = backend.BlasThreads(xp, largest, getattr(self, "_free_cores", None))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), threads:
+            self._free_cores = threads.free_cores
+            recheck = threads.recheck
             for batch in batches if batches is not None else range(-(-n // mini_batch_size)):
+                recheck()
                 start = batch * mini_batch_size
                 index = order[start:start + mini_batch_size]
                 buf = self._load_batch(x, y, index)
