@@ -14,7 +14,8 @@ reference time / nndraw time: above 1.00x nndraw is faster.
 - torch:   the strongest plain PyTorch loop written here (benchmarks/torch_reference.py),
            when torch is installed (pip install torch==2.13.0);
 - floor:   the BLAS floor: the time numpy's BLAS needs for just the matrix products of one
-           epoch, each shape timed on its own (no activations, no updates, no Python).
+           epoch, each shape timed on its own (no activations, no updates, no Python), on
+           the threads nndraw would choose at that moment (or --threads).
 """
 
 import argparse
@@ -157,13 +158,18 @@ def run_torch(config, epochs):
     return times, loop.evaluate(torch.from_numpy(test.images), torch.from_numpy(test.labels))
 
 
-def blas_floor(config, n_train=60_000, repeats=200):
+def blas_floor(config, threads, n_train=60_000, repeats=200):
     """Seconds per epoch spent in the matrix products alone, at nndraw's shapes and layout."""
     import numpy as np
+
+    from nndraw.core import backend
 
     m, sizes = config["batch"], config["sizes"]
     rng = np.random.default_rng(0)
     per_batch = 0.0
+    if threads is None:  # the threads nndraw would choose now
+        largest = max(a * b for a, b in zip(sizes[:-1], sizes[1:])) * m
+        backend.BlasThreads(np, largest).start()  # sets them, for this child process
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         p = rng.standard_normal((n_out, n_in + 1)).astype(np.float32)
         a = rng.standard_normal((n_in + 1, m)).astype(np.float32)
@@ -181,8 +187,24 @@ def blas_floor(config, n_train=60_000, repeats=200):
     return [per_batch * -(-n_train // m)], None
 
 
-def child(candidate, name, epochs):
+def pin_threads(candidate, threads):
+    """References (and the floor) on `threads` BLAS / torch threads; nndraw chooses its own."""
+    if threads is None or candidate == "nndraw":
+        return
+    if candidate == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    else:
+        import numpy  # noqa: F401  threadpoolctl only limits the BLAS libraries already loaded
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(threads, user_api="blas")
+
+
+def child(candidate, name, epochs, threads=None):
     config = CONFIGS.get(name) or CONFIGS["784-30-10/b10"]
+    pin_threads(candidate, threads)
     pairs = name == "seed data"
     if candidate == "nndraw":
         result = run_nndraw(config, epochs, pairs)
@@ -193,13 +215,15 @@ def child(candidate, name, epochs):
     elif candidate == "torch":
         result = run_torch(config, epochs)
     else:
-        result = blas_floor(config)
+        result = blas_floor(config, threads)
     print(json.dumps({"seconds": result[0], "correct": result[1]}))
 
 
 # ------------------------------------------------------------------ in the parent process
-def measure(candidate, name, epochs):
+def measure(candidate, name, epochs, threads=None):
     command = [sys.executable, __file__, "--child", candidate, name, "--epochs", str(epochs)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
     if done.returncode != 0:
@@ -234,10 +258,13 @@ def main():
     parser.add_argument("--skip-nielsen", action="store_true", help="its loop takes minutes")
     parser.add_argument("--only", metavar="NAME", help="one row: 'seed data' or a network / "
                         "batch name such as 784-100-10/b128")
+    parser.add_argument("--threads", type=int, help="run the references and the floor on this "
+                        "many threads (default: their libraries' own choice); nndraw always "
+                        "chooses its own from the cores free")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(*args.child, args.epochs)
+        return child(*args.child, args.epochs, args.threads)
 
     torch = have_torch()
     seed = ["seed"] if post_network_class() is not None else []
@@ -252,7 +279,8 @@ def main():
 
     print(f"nndraw training benchmark: {machine()}")
     print("load average at start (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
-    print(f"median of {args.runs} runs x {args.epochs} epochs, each candidate in its own process")
+    print(f"median of {args.runs} runs x {args.epochs} epochs, each candidate in its own process; "
+          f"references on {args.threads or 'their default number of'} thread(s)")
     rows = []
     for name, candidates in plan:
         results = {c: [] for c in candidates}
@@ -263,7 +291,7 @@ def main():
                     continue
                 if candidate == "nielsen" and results[candidate] and runs > 1:
                     continue  # one run of the per-example loop is plenty (and slow)
-                results[candidate].append(measure(candidate, name, args.epochs))
+                results[candidate].append(measure(candidate, name, args.epochs, args.threads))
         seconds = {c: statistics.median(s for r in rs for s in r["seconds"])
                    for c, rs in results.items()}
         correct = {c: rs[0]["correct"] for c, rs in results.items()}
