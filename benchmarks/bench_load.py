@@ -67,7 +67,7 @@ def with_neighbours(count, work):
 
 
 def load():
-    return "%.2f %.2f %.2f" % os.getloadavg()
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 def main():

@@ -278,7 +278,7 @@ def main():
         plan = [row for row in plan if row[0] == args.only]
 
     print(f"nndraw training benchmark: {machine()}")
-    print("load average at start (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
+    print("load average at start (1, 5, 15 min):", " ".join(f"{v:.2f}" for v in os.getloadavg()))
     print(f"median of {args.runs} runs x {args.epochs} epochs, each candidate in its own process; "
           f"references on {args.threads or 'their default number of'} thread(s)")
     rows = []
@@ -315,7 +315,7 @@ def main():
         print(f"{name:<18}{cell('nndraw')}{cell('seed')}{cell('nielsen')}{cell('torch')}"
               f"{cell('floor')}  {ratio('seed', 'nndraw')}{ratio('torch', 'nndraw')}"
               f"{ratio('nndraw', 'floor')}")
-    print("load average at end (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
+    print("load average at end (1, 5, 15 min):", " ".join(f"{v:.2f}" for v in os.getloadavg()))
     if not seed:
         print(f"no seed column: {POST} is absent")
     print()
