@@ -245,7 +245,7 @@ def gather(source, index, axis, out):
 @contextlib.contextmanager
 def blas_threads(count):
     """Run the block with numpy's BLAS limited to `count` threads (None: unchanged).
-    The limit is process-wide, so it is set once per block, not per mini-batch."""
+    The limit is process-wide, so it is set once per epoch, not per mini-batch."""
     if count is None:
         yield
         return

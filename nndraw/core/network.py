@@ -447,12 +447,11 @@ def _split(data, dtype):
 def _stack(items, dtype):
     """One array with a row per item (flattened). Arrays of one shape are joined with a single
     `np.concatenate`, which copies each into place; `np.array` on a list of arrays was up to
-    8x slower on some machines (BENCHMARKS.md). Numbers and mixed items take `np.array`."""
+    8x slower on some machines (BENCHMARKS.md). Anything else takes `np.array`."""
     first = items[0]
-    if isinstance(first, np.ndarray) and first.ndim:
-        shapes = {getattr(item, "shape", None) for item in items}
-        if len(shapes) > 1:
-            raise ConfigError("every example must have the same shape")
+    # concatenate alone would join a 783- and a 785-value image into two wrong rows
+    if isinstance(first, np.ndarray) and first.ndim and \
+            len({getattr(item, "shape", None) for item in items}) == 1:
         try:
             joined = np.concatenate(items, axis=0, dtype=dtype, casting="unsafe")
         except TypeError:  # an array on the GPU among them: fall through to the slow path
