@@ -6,16 +6,21 @@ Every candidate trains in its own process (so numpy's and torch's thread pools n
 and none inherits another's memory); the figures are medians over runs and epochs. Ratios are
 reference time / nndraw time: above 1.00x nndraw is faster.
 
-- seed:    the blog post's algorithm (benchmarks/seed_reference.py) on the book's list of
-           (x, y) column pairs;
+- seed:    the blog post's own `Network` class, loaded at run time from the code at the end of
+           ../shared/seed/my-first-neural-network.txt (from "# Standard library" on; never
+           copied into this repository), on the book's list of (x, y) column pairs; the
+           column is left out where that file is absent;
 - nielsen: the book's per-example loop (benchmarks/nielsen_reference.py), seed settings only;
 - torch:   the strongest plain PyTorch loop written here (benchmarks/torch_reference.py),
            when torch is installed (pip install torch==2.13.0);
 - floor:   the BLAS floor: the time numpy's BLAS needs for just the matrix products of one
-           epoch, each shape timed on its own (no activations, no updates, no Python).
+           epoch, each shape timed on its own (no activations, no updates, no Python), on
+           the threads nndraw would choose at that moment (or --threads).
 """
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import platform
@@ -27,6 +32,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+POST = ROOT.parent / "shared" / "seed" / "my-first-neural-network.txt"
+POST_CODE_STARTS = "# Standard library"
 SIGMOID = {"activation": "sigmoid", "output": "sigmoid", "cost": "quadratic", "init": "normal"}
 CONFIGS = {
     "784-30-10/b10": dict(sizes=[784, 30, 10], batch=10, eta=3.0, options=SIGMOID),
@@ -84,6 +91,42 @@ def run_nndraw(config, epochs, pairs):
     return times, net.evaluate(test)
 
 
+def post_network_class():
+    """The blog post's own `Network` class, executed from the code that ends the post's text
+    (its `print` per epoch is kept; the caller silences stdout). None if the text is absent."""
+    if not POST.is_file():
+        return None
+    text = POST.read_text(encoding="utf-8")
+    start = text.find(POST_CODE_STARTS)
+    if start < 0:
+        return None
+    namespace = {"__name__": "my_first_neural_network"}
+    exec(compile(text[start:], str(POST), "exec"), namespace)
+    return namespace["Network"]
+
+
+def run_post(config, epochs, n_train, whole):
+    """The post's class trained as the post trains it: seeded global RNGs, the list of pairs.
+    `whole`: time all epochs in one SGD call (the seed data row), else one call per epoch."""
+    import random
+
+    import numpy as np
+
+    random.seed(0)
+    np.random.seed(0)
+    network = post_network_class()(config["sizes"])
+    training, testing = book_pairs(n_train)
+    times = []
+    with contextlib.redirect_stdout(io.StringIO()):  # "Epoch j complete"
+        for _ in range(1 if whole else epochs):
+            start = time.perf_counter()
+            network.SGD(training, epochs if whole else 1, config["batch"], config["eta"])
+            times.append(time.perf_counter() - start)
+    if whole:
+        times = [times[0] / epochs]
+    return times, network.evaluate(testing)
+
+
 def run_book(module, cls, config, epochs, n_train):
     sys.path.insert(0, str(HERE))
     network = getattr(__import__(module), cls)(config["sizes"])
@@ -115,13 +158,18 @@ def run_torch(config, epochs):
     return times, loop.evaluate(torch.from_numpy(test.images), torch.from_numpy(test.labels))
 
 
-def blas_floor(config, n_train=60_000, repeats=200):
+def blas_floor(config, threads, n_train=60_000, repeats=200):
     """Seconds per epoch spent in the matrix products alone, at nndraw's shapes and layout."""
     import numpy as np
+
+    from nndraw.core import backend
 
     m, sizes = config["batch"], config["sizes"]
     rng = np.random.default_rng(0)
     per_batch = 0.0
+    if threads is None:  # the threads nndraw would choose now
+        largest = max(a * b for a, b in zip(sizes[:-1], sizes[1:])) * m
+        backend.BlasThreads(np, largest).start()  # sets them, for this child process
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         p = rng.standard_normal((n_out, n_in + 1)).astype(np.float32)
         a = rng.standard_normal((n_in + 1, m)).astype(np.float32)
@@ -139,35 +187,43 @@ def blas_floor(config, n_train=60_000, repeats=200):
     return [per_batch * -(-n_train // m)], None
 
 
-def child(candidate, name, epochs):
+def pin_threads(candidate, threads):
+    """References (and the floor) on `threads` BLAS / torch threads; nndraw chooses its own."""
+    if threads is None or candidate == "nndraw":
+        return
+    if candidate == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    else:
+        import numpy  # noqa: F401  threadpoolctl only limits the BLAS libraries already loaded
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(threads, user_api="blas")
+
+
+def child(candidate, name, epochs, threads=None):
     config = CONFIGS.get(name) or CONFIGS["784-30-10/b10"]
+    pin_threads(candidate, threads)
     pairs = name == "seed data"
     if candidate == "nndraw":
         result = run_nndraw(config, epochs, pairs)
     elif candidate == "seed":
-        if pairs:
-            training, testing = book_pairs(50_000)
-            sys.path.insert(0, str(HERE))
-            from seed_reference import SeedNetwork
-
-            net = SeedNetwork(config["sizes"])
-            start = time.perf_counter()
-            net.SGD(training, epochs, config["batch"], config["eta"])
-            result = [(time.perf_counter() - start) / epochs], net.evaluate(testing)
-        else:
-            result = run_book("seed_reference", "SeedNetwork", config, epochs, 60_000)
+        result = run_post(config, epochs, 50_000 if pairs else 60_000, whole=pairs)
     elif candidate == "nielsen":
         result = run_book("nielsen_reference", "PerExampleNetwork", config, epochs, 50_000)
     elif candidate == "torch":
         result = run_torch(config, epochs)
     else:
-        result = blas_floor(config)
+        result = blas_floor(config, threads)
     print(json.dumps({"seconds": result[0], "correct": result[1]}))
 
 
 # ------------------------------------------------------------------ in the parent process
-def measure(candidate, name, epochs):
+def measure(candidate, name, epochs, threads=None):
     command = [sys.executable, __file__, "--child", candidate, name, "--epochs", str(epochs)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
     if done.returncode != 0:
@@ -202,23 +258,29 @@ def main():
     parser.add_argument("--skip-nielsen", action="store_true", help="its loop takes minutes")
     parser.add_argument("--only", metavar="NAME", help="one row: 'seed data' or a network / "
                         "batch name such as 784-100-10/b128")
+    parser.add_argument("--threads", type=int, help="run the references and the floor on this "
+                        "many threads (default: their libraries' own choice); nndraw always "
+                        "chooses its own from the cores free")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(*args.child, args.epochs)
+        return child(*args.child, args.epochs, args.threads)
 
     torch = have_torch()
-    plan = [("seed data", ["seed", "nndraw"] + ([] if args.skip_nielsen else ["nielsen"]))]
+    seed = ["seed"] if post_network_class() is not None else []
+    plan = [("seed data", seed + ["nndraw"] + ([] if args.skip_nielsen else ["nielsen"]))]
     for name in CONFIGS:
         candidates = ["nndraw", "floor"]
         if name != "default preset":
-            candidates += ["seed"] + (["torch"] if torch else [])
+            candidates += seed + (["torch"] if torch else [])
         plan.append((name, candidates))
     if args.only:
         plan = [row for row in plan if row[0] == args.only]
 
     print(f"nndraw training benchmark: {machine()}")
-    print(f"median of {args.runs} runs x {args.epochs} epochs, each candidate in its own process")
+    print("load average at start (1, 5, 15 min):", " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    print(f"median of {args.runs} runs x {args.epochs} epochs, each candidate in its own process; "
+          f"references on {args.threads or 'their default number of'} thread(s)")
     rows = []
     for name, candidates in plan:
         results = {c: [] for c in candidates}
@@ -229,7 +291,7 @@ def main():
                     continue
                 if candidate == "nielsen" and results[candidate] and runs > 1:
                     continue  # one run of the per-example loop is plenty (and slow)
-                results[candidate].append(measure(candidate, name, args.epochs))
+                results[candidate].append(measure(candidate, name, args.epochs, args.threads))
         seconds = {c: statistics.median(s for r in rs for s in r["seconds"])
                    for c, rs in results.items()}
         correct = {c: rs[0]["correct"] for c, rs in results.items()}
@@ -253,6 +315,9 @@ def main():
         print(f"{name:<18}{cell('nndraw')}{cell('seed')}{cell('nielsen')}{cell('torch')}"
               f"{cell('floor')}  {ratio('seed', 'nndraw')}{ratio('torch', 'nndraw')}"
               f"{ratio('nndraw', 'floor')}")
+    print("load average at end (1, 5, 15 min):", " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    if not seed:
+        print(f"no seed column: {POST} is absent")
     print()
     print("test images correct after the run: " + "; ".join(
         f"{name}: " + ", ".join(f"{c} {v}" for c, v in correct.items() if v is not None)

@@ -400,18 +400,21 @@ class Network:
         decay = 1.0 - eta * lmbda / n
         pending, batch = 0.0, -1
         largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:])) * mini_batch_size
-        threads = backend.blas_threads_for(xp, largest)
         rates = dropout_rates(dropout, self.sizes)
-        if backend.on_host(xp) and (transform is not None or any(rates)):
-            # One core for BLAS, one for the thread making batches: OpenBLAS's second thread
-            # spins between products and would fight that thread for the core (measured in
-            # benchmarks/bench_augment.py).
-            threads = 1
+        # BLAS threads follow the cores other processes leave free, re-checked as we go; with
+        # a thread making batches, BLAS keeps to one core and that thread has the other
+        # (OpenBLAS's second thread would spin and fight it: benchmarks/bench_augment.py).
+        ahead = backend.on_host(xp) and (transform is not None or any(rates))
+        threads = backend.BlasThreads(xp, largest, getattr(self, "_free_cores", None),
+                                      most=1 if ahead else None)
         chosen = batches if batches is not None else range(-(-n // mini_batch_size))
         source = self._batch_source(x, order, mini_batch_size, rng, rates, transform, chosen)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
-                backend.blas_threads(threads), contextlib.closing(source):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), threads, \
+                contextlib.closing(source):
+            self._free_cores = threads.free_cores
+            recheck = threads.recheck
             for batch, (index, rows, masks) in zip(chosen, source):
+                recheck()
                 start = batch * mini_batch_size
                 buf = self._load_batch(x, y, index, rows)
                 pending = pending + self._step(buf, eta / index.shape[0], decay, momentum,
@@ -508,7 +511,19 @@ def _split(data, dtype):
 
 
 def _stack(items, dtype):
-    """One array with a row per item (flattened), in a single numpy call where possible."""
+    """One array with a row per item (flattened). Arrays of one shape are joined with a single
+    `np.concatenate`, which copies each into place; `np.array` on a list of arrays was up to
+    8x slower on some machines (BENCHMARKS.md). Anything else takes `np.array`."""
+    first = items[0]
+    # concatenate alone would join a 783- and a 785-value image into two wrong rows
+    if isinstance(first, np.ndarray) and first.ndim and \
+            len({getattr(item, "shape", None) for item in items}) == 1:
+        try:
+            joined = np.concatenate(items, axis=0, dtype=dtype, casting="unsafe")
+        except TypeError:  # an array on the GPU among them: fall through to the slow path
+            pass
+        else:
+            return joined.reshape(len(items), -1)
     try:
         stacked = np.array(items, dtype=dtype)
     except TypeError:  # arrays living on the GPU: bring each one over

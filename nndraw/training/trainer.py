@@ -111,11 +111,10 @@ def _run(network, config, train, test, stop, evals_per_epoch, subset, progress_i
             if now - last_report >= progress_interval:
                 last_report = now
                 yield progress(epoch + done / batches)
-            if stop.is_set():
-                if done < batches:  # what the person keeps is measured on the whole test set
-                    last = measure(epoch + done / batches, cost_sum / max(seen, 1), True)
-                    yield last
-                    check_learned(last, test_labels)
+            if stop.is_set():   # what the person keeps is measured on the whole test set
+                last = measure(epoch + done / batches, cost_sum / max(seen, 1), True)
+                yield last
+                check_learned(last, test_labels)
                 return
             if pending and done >= pending[0] and done < batches:
                 del pending[0]

@@ -200,3 +200,24 @@ def test_measure_gives_what_predict_and_evaluate_give_in_one_pass(mnist):
         np.testing.assert_allclose(m.probabilities, net.predict(test.images[:300]), rtol=1e-5)
         assert m.correct == net.evaluate(test.subset(300))
         assert m.correct == int((m.probabilities.argmax(axis=1) == test.labels[:300]).sum())
+
+
+@pytest.mark.parametrize("shape", [(784, 1), (784,), (1, 784), (28, 28)])
+def test_a_list_of_pairs_of_any_image_shape_gives_the_rows_an_array_would(mnist, shape):
+    train, _ = mnist
+    images = train.images[:50].astype(np.float64)
+    pairs = [(image.reshape(shape), np.eye(10)[label].reshape(10, 1))
+             for image, label in zip(images, train.labels[:50])]
+    net = Network([784, 10, 10])
+    x, y = net.training_arrays(pairs)
+    x_ref, y_ref = net.training_arrays((images, train.labels[:50]))
+    assert x.dtype == np.float32 and x.flags.c_contiguous
+    np.testing.assert_array_equal(x, x_ref)
+    np.testing.assert_array_equal(y, y_ref)
+
+
+def test_pairs_whose_images_differ_in_shape_are_refused_even_when_sizes_add_up():
+    # 783 + 785 values are two rows' worth: joined blindly they would make two wrong rows
+    pairs = [(np.zeros((783, 1)), np.zeros((10, 1))), (np.zeros((785, 1)), np.zeros((10, 1)))]
+    with pytest.raises(ConfigError, match="same shape"):
+        Network([784, 10, 10]).training_arrays(pairs)
