@@ -8,7 +8,6 @@ NNDRAW_DATA_DIR environment variable, which tests set).
 
 import os
 
-import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from nndraw.data.datasets import FASHION_DIR, DataSource
-from nndraw.data.preprocess import mnist_stages
 from nndraw.errors import NndrawError
 from nndraw.gui import menus
 from nndraw.gui.about import show_about
@@ -27,6 +25,7 @@ from nndraw.gui.augment_strip import AugmentStrip
 from nndraw.gui.canvas import Canvas
 from nndraw.gui.cards import card, muted_label, two_by_two
 from nndraw.gui.confusion_view import ConfusionPanel
+from nndraw.gui.drawing_reader import ReadsDrawing
 from nndraw.gui.file_dialogs import FileMenu
 from nndraw.gui.hidden_units import HiddenUnitsView
 from nndraw.gui.icon import app_icon
@@ -37,14 +36,13 @@ from nndraw.gui.prediction_view import PredictionView
 from nndraw.gui.run_controller import RunController
 from nndraw.gui.settings import restore_window, save_window
 from nndraw.gui.training_panel import TrainingPanel
-from nndraw.reading import read_ink
 from nndraw.training.runs import read_run_file
 from nndraw.training.session import Session
 
 Button = QMessageBox.StandardButton
 
 
-class MainWindow(FileMenu, KeptDrawings, QMainWindow):
+class MainWindow(FileMenu, KeptDrawings, ReadsDrawing, QMainWindow):
     """The whole app. `network`: the model to predict with (default: the shipped one).
     `data`: (train, test) Splits to use as MNIST instead of loading it (tests, screenshots).
     `evals_per_epoch`, `subset`: how often, and on how many test images, runs are evaluated.
@@ -58,8 +56,6 @@ class MainWindow(FileMenu, KeptDrawings, QMainWindow):
         if data is not None:
             self.session.data[DataSource.mnist()] = data
         self.runs = RunController(self, evals_per_epoch=evals_per_epoch, subset=subset)
-        self._ink = None
-        self._reading = None             # the drawing read as a number (nndraw.reading)
         self._dialog = None
         self.canvas = Canvas()
         self.prediction = PredictionView()
@@ -242,58 +238,6 @@ class MainWindow(FileMenu, KeptDrawings, QMainWindow):
 
     def clear_comparison(self):
         self.plot.set_comparison(None, None)
-
-    # ------------------------------------------------------------------ reading the drawing
-    def clear_drawing(self):
-        self.canvas.clear()
-
-    def _on_drawing_changed(self, ink):
-        self._ink = ink
-        self._predict()
-
-    def _predict(self):
-        """Read the drawing with the model in use and show the result (and each stage)."""
-        if self._read_number():
-            return
-        self._reading = None
-        self.canvas.show_pieces([])
-        stages = mnist_stages(self._ink) if self._ink is not None else None
-        image = stages.image if stages is not None else np.zeros((28, 28), np.float32)
-        ink = self._ink if self._ink is not None else np.zeros((28, 28), np.float32)
-        self.hidden_units.set_input(image)
-        model = self.session.model
-        if model is None or not image.any():
-            self.prediction.show_prediction(None, image, stages, ink)
-            return
-        probabilities = model.network.predict(image.reshape(1, -1))[0]
-        hint = None
-        if self.session.notice():
-            hint = f"This model reads {model.dataset.things}, not {self.session.dataset.things}"
-        self.prediction.show_prediction(probabilities, image, stages, ink, hint)
-
-    def _read_number(self):
-        """Digits on the canvas: read them as a number, piece by piece, and show it; False
-        where that does not apply (blank, no model, or a model of other classes)."""
-        model = self.session.model
-        if model is None or self._ink is None or model.network.sizes[0] != 784 or \
-                not model.dataset.reads_digits or self.session.notice():
-            return False
-        try:
-            self._reading = read_ink(self._ink, model.network)
-        except NndrawError:         # the judge's file is missing or damaged: read one digit
-            return False
-        if self._reading.blank:
-            return False
-        chosen = self.canvas.show_pieces([(d.box, d.label, not d.is_digit)
-                                          for d in self._reading.digits])
-        self.prediction.show_reading(self._reading, chosen, self._ink)
-        self.hidden_units.set_input(self._reading.digits[chosen].image)
-        return True
-
-    def _on_piece_chosen(self, index):
-        if self._reading is not None and 0 <= index < len(self._reading.digits):
-            self.prediction.choose_piece(index)
-            self.hidden_units.set_input(self._reading.digits[index].image)
 
     # ------------------------------------------------------------------ data sets
     def choose_dataset(self, source):
