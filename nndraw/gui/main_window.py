@@ -181,7 +181,7 @@ class MainWindow(FileMenu, KeptDrawings, ReadsDrawing, QMainWindow):
         self._show_weights()
         self.confusion.clear()
         self.plot.show_timeline(model.timeline, model.plan[1])
-        self.panel.show_done("Ready", 0.0)
+        self.panel.show_ready()      # "Ready", with how long the panel's run would take here
         self._refresh()
         return True
 

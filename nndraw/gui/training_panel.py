@@ -121,10 +121,10 @@ class TrainingPanel(QWidget):
                                        "layer, or the input's first")
         self.augment_edit.textEdited.connect(self._on_augment_edited)
         self._estimates = {}
-        self.epochs_spin.valueChanged.connect(self._show_estimate)
+        self.epochs_spin.valueChanged.connect(self.show_ready)
         for edit in (self.hidden_edit, self.augment_edit, self.dropout_edit):
-            edit.editingFinished.connect(self._show_estimate)
-        self.batch_spin.editingFinished.connect(self._show_estimate)
+            edit.editingFinished.connect(self.show_ready)
+        self.batch_spin.editingFinished.connect(self.show_ready)
 
     def _build_status(self):
         self.error_label = QLabel()
@@ -309,7 +309,7 @@ class TrainingPanel(QWidget):
         self.dropout_edit.setText(", ".join(f"{r:g}" for r in config.dropout))
         self._on_edited(preset_name)
         self._on_augment_edited()
-        self._show_estimate()
+        self.show_ready()
 
     def preset_name(self):
         return self.preset_combo.currentData()
@@ -429,7 +429,7 @@ class TrainingPanel(QWidget):
     def _on_augment_edited(self, _text=None):
         self.augmentation_changed.emit(self.augmentation())
 
-    def _show_estimate(self, _value=None):
+    def show_ready(self, _value=None):
         """'Ready' with the run's time on this machine in the idle progress bar."""
         if self.stop_button.isEnabled():    # running: the bar shows the run's progress
             return
