@@ -251,14 +251,3 @@ def gather(source, index, axis, out):
         out[...] = source[index]
     else:
         out[...] = source[:, index]
-
-
-@contextlib.contextmanager
-def blas_threads(count):
-    """Run the block with numpy's BLAS limited to `count` threads (None: unchanged).
-    The limit is process-wide, so it is set once per epoch, not per mini-batch."""
-    if count is None:
-        yield
-        return
-    with _blas_controller().limit(limits=count, user_api="blas"):
-        yield

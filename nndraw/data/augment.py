@@ -48,7 +48,6 @@ class Augment:
         return (self.affine, self.elastic, self.pen)
 
 
-NONE = Augment()
 KINDS = ("affine", "elastic", "pen")
 
 

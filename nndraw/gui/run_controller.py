@@ -33,9 +33,6 @@ class RunController(QObject):
     def is_running(self):
         return self._thread is not None
 
-    def is_stopping(self):
-        return self._worker is not None and self._worker.stopping()
-
     def start(self, job, data=None):
         """Run `job` on (train, test) `data`, or on its data set loaded by the worker."""
         if self.is_running():

@@ -8,7 +8,7 @@ from nndraw import Network
 from nndraw.core.functions import ACTIVATIONS, OUTPUTS
 from nndraw.core.network import dropout_mask, dropout_rates
 from nndraw.errors import ConfigError
-from tests.core.test_gradients import PAIRS, SIZES, batch
+from tests.core.test_gradients import PAIRS, SIZES, batch, cost_of
 
 
 def masked_cost(net, x, y, masks, activation, output, cost):
@@ -21,11 +21,7 @@ def masked_cost(net, x, y, masks, activation, output, cost):
         a = (OUTPUTS[output] if i == last else ACTIVATIONS[activation]).fn(np, z, out=z.copy())
         if i < last:
             a = a * masks[i + 1]
-    if cost == "quadratic":
-        return 0.5 * np.sum((a - y) ** 2)
-    if output == "softmax":
-        return -np.sum(y * np.log(a))
-    return -np.sum(y * np.log(a) + (1 - y) * np.log(1 - a))
+    return cost_of(a, y, output, cost)
 
 
 @pytest.mark.parametrize("activation,output,cost", PAIRS)

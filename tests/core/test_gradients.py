@@ -13,14 +13,18 @@ PAIRS = list(itertools.product(["sigmoid", "tanh", "relu"], ["sigmoid", "softmax
                                ["quadratic", "cross-entropy"]))
 
 
-def total_cost(net, x_cols, y_cols, output, cost):
-    """The cost summed over the columns, computed here from the definitions."""
-    a = net.feedforward(x_cols)
+def cost_of(a, y_cols, output, cost):
+    """The cost of outputs `a` summed over the columns, computed here from the definitions."""
     if cost == "quadratic":
         return 0.5 * np.sum((a - y_cols) ** 2)
     if output == "softmax":
         return -np.sum(y_cols * np.log(a))
     return -np.sum(y_cols * np.log(a) + (1 - y_cols) * np.log(1 - a))
+
+
+def total_cost(net, x_cols, y_cols, output, cost):
+    """The network's cost summed over the columns."""
+    return cost_of(net.feedforward(x_cols), y_cols, output, cost)
 
 
 def batch(rng, m=7):
