@@ -6,6 +6,12 @@ written in terms of the activation's output `a`, so the pre-activation `z` need 
 """
 
 import numpy as np
+from scipy.special import expit
+
+# Below this many values scipy's expit (one call) is faster than four numpy calls; above it
+# slower: 1.5 against 4.1 us for (10, 10), 97 against 24 us for (100, 128), on this project's
+# machine (BENCHMARKS.md).
+_ONE_CALL_SIZE = 2048
 
 
 class Sigmoid:
@@ -14,6 +20,8 @@ class Sigmoid:
 
     @staticmethod
     def fn(xp, z, out):
+        if z.size <= _ONE_CALL_SIZE and xp is np:
+            return expit(z, out=out)
         # exp(-z) may overflow to inf for very negative z: the result 1/inf = 0 is right, and
         # callers run under errstate(over="ignore") so no warning machinery runs in the loop.
         xp.negative(z, out=out)

@@ -56,8 +56,8 @@ def test_the_affine_part_stays_in_its_ranges():
     each scale in 1 +- 0.2 (shear and rotation keep area), and the centre moves by at most
     the shift (3 px on each axis) times the inverse scale."""
     k = 2000
-    rows, cols, noise = augment._source_coordinates(k, np.random.default_rng(0),
-                                                    Augment(1.0, 0, 0))
+    coords, noise = augment._source_coordinates(k, np.random.default_rng(0), Augment(1.0, 0, 0))
+    rows, cols = coords[:, 0], coords[:, 1]
     assert noise is None
     jr = rows[:, 1:, :-1] - rows[:, :-1, :-1], rows[:, :-1, 1:] - rows[:, :-1, :-1]
     jc = cols[:, 1:, :-1] - cols[:, :-1, :-1], cols[:, :-1, 1:] - cols[:, :-1, :-1]
@@ -66,7 +66,24 @@ def test_the_affine_part_stays_in_its_ranges():
     assert det.max() - det.min() > 0.5                  # the range is used, not one value
     centre = np.stack([rows[:, 13:15, 13:15].mean(axis=(1, 2)),
                        cols[:, 13:15, 13:15].mean(axis=(1, 2))], axis=1) - 13.5
-    assert np.abs(centre).max() <= 3 / 0.8 * np.sqrt(2) + 1e-3
+    narrowest = (1 - augment.SCALE) / np.sqrt(augment.ASPECT)  # the smallest scale of an axis
+    assert np.abs(centre).max() <= 3 / narrowest * np.sqrt(2) + 1e-3
+
+
+def test_the_aspect_reaches_squeezed_and_wide_digits(monkeypatch):
+    """Without rotation and slant the map is a scale per axis: width over height then runs
+    from 1/1.7 to 1.7 (people draw 0.6 to 1.6 times as wide as MNIST), squeezed as often
+    as widened."""
+    monkeypatch.setattr(augment, "ROTATION_DEGREES", 0.0)
+    monkeypatch.setattr(augment, "SHEAR", 0.0)
+    coords, _ = augment._source_coordinates(4000, np.random.default_rng(1), Augment(1.0, 0, 0))
+    rows, cols = coords[:, 0], coords[:, 1]
+    height = 1 / (rows[:, 1:, 0] - rows[:, :-1, 0]).mean(axis=1)   # output px per source px
+    width = 1 / (cols[:, 0, 1:] - cols[:, 0, :-1]).mean(axis=1)
+    aspect = width / height
+    assert 1 / 1.7 - 1e-3 <= aspect.min() <= 0.62 and 1.6 <= aspect.max() <= 1.7 + 1e-3
+    assert 0.4 < (aspect < 1).mean() < 0.6
+    assert (aspect < 0.7).mean() > 0.1                    # often enough to be learned
 
 
 def test_rotation_alone_turns_a_bar_by_at_most_twenty_degrees():
@@ -93,8 +110,12 @@ def test_elastic_moves_pixels_by_a_few_pixels_smoothly():
     rng = np.random.default_rng(3)
     k = 500
     basis = augment._field_basis(augment.ELASTIC_SIGMA)
-    noise = rng.uniform(-1, 1, (k, augment.ELASTIC_RANK, augment.ELASTIC_RANK))
-    field = augment.ELASTIC_ALPHA * basis @ noise @ basis.T
+    noise = rng.uniform(-1, 1, (k, 2, augment.ELASTIC_RANK, augment.ELASTIC_RANK))
+    noise = noise.astype(np.float32)
+    field = augment._elastic_field(np, noise, 1.0)
+    # the batched products give each field exactly basis @ noise @ basis.T, scaled
+    np.testing.assert_allclose(field, augment.ELASTIC_ALPHA * basis @ noise @ basis.T,
+                               rtol=1e-4, atol=1e-4)
     assert 0.3 < np.abs(field).mean() < 3                 # a wobble, not a scramble
     step = np.abs(np.diff(field, axis=2)).mean()
     assert step < 0.25 * np.abs(field).mean()             # neighbours move together
