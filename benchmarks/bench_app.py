@@ -29,7 +29,7 @@ ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
 # What `nndraw` does (cli.main -> gui.app.main), then quit once the first paint is done.
 SHOW_WINDOW = r"""
 from nndraw.cli import _build_parser
-_build_parser().parse_args([])
+_build_parser()[0].parse_args([])
 from PySide6.QtCore import QTimer
 from nndraw.gui.app import application
 from nndraw.gui.main_window import MainWindow

@@ -74,7 +74,8 @@ class _Buffers:
 
     def __init__(self, xp, sizes, k, dtype):
         self.inputs = xp.ones((k, sizes[0] + 1), dtype)
-        self.rows = self.inputs[:, :-1]  # where a batch is gathered; the ones stay
+        self.rows = self.inputs[:, :-1]  # where a batch goes; the ones stay
+        self.gathered = xp.empty((k, sizes[0]), dtype)  # a batch gathered in one piece
         self.targets = xp.empty((sizes[-1], k), dtype)
         self.activations = [xp.ones((n + 1, k), dtype) for n in sizes[1:-1]]
         self.activations.append(xp.empty((sizes[-1], k), dtype))
@@ -149,7 +150,7 @@ class Network:
             p[:, -1:] = xp.asarray(b)
             params.append(p)
         self._params = params
-        self._buffers, self._velocity, self._ones_for = {}, None, None
+        self._buffers, self._velocity = {}, None
 
     def host_parameters(self):
         """numpy copies of (weights, biases), safe to hand to another thread."""
@@ -275,38 +276,26 @@ class Network:
                 p += step
         return cost
 
-    def _load_batch(self, x, y, index=None, rows_given=None, ones=None):
+    def _load_batch(self, x, y, index=None, rows_given=None):
         """Copy rows `index` of `x` (all rows if None) and the matching columns of the targets
         `y` (n_out, n) into the buffers for a batch of that size; return the buffers.
-        `rows_given`: the batch's inputs, already gathered (and distorted) elsewhere.
-        `ones`: `x` with its trailing column of ones (`_with_ones`), gathered whole."""
+        `rows_given`: the batch's inputs, already gathered (and distorted) elsewhere."""
         k = x.shape[0] if index is None else index.shape[0]
         buf = self._buffers.get(k) or self._batch_buffers(k)
         if rows_given is not None:
             buf.rows[...] = rows_given
         elif index is None:
             buf.rows[...] = x
-        elif ones is not None:
-            backend.gather(ones, index, 0, buf.inputs)
         else:
-            backend.gather(x, index, 0, buf.rows)
+            # gathered whole into contiguous memory, then beside the ones: 1.2-1.3x faster
+            # than gathering rows straight into the buffer (BENCHMARKS.md)
+            backend.gather(x, index, 0, buf.gathered)
+            buf.rows[...] = buf.gathered
         if index is None:
             buf.targets[...] = y
         else:
             backend.gather(y, index, 1, buf.targets)
         return buf
-
-    def _with_ones(self, x):
-        """`x` (n, n_in) with a trailing column of ones, made once per data set trained on:
-        a batch is then gathered in one piece into contiguous memory, 1.5x faster than row
-        pieces into the buffer beside its ones (benchmarks/bench_training.py). Costs one more
-        copy of the training inputs while training; `release_buffers` frees it."""
-        kept = self._ones_for
-        if kept is None or kept[0] is not x:
-            ones = self.xp.ones((x.shape[0], x.shape[1] + 1), self.dtype)
-            ones[:, :-1] = x
-            kept = self._ones_for = (x, ones)
-        return kept[1]
 
     # ----------------------------------------------------------------- the book's API
     def backprop(self, x, y, mini_batch_size=None):
@@ -429,11 +418,10 @@ class Network:
                 contextlib.closing(source):
             self._free_cores = threads.free_cores
             recheck = threads.recheck
-            ones = self._with_ones(x)
             for batch, (index, rows, masks) in zip(chosen, source):
                 recheck()
                 start = batch * mini_batch_size
-                buf = self._load_batch(x, y, index, rows, ones)
+                buf = self._load_batch(x, y, index, rows)
                 pending = pending + self._step(buf, eta / index.shape[0], decay, momentum,
                                                masks)
                 if (batch + 1) % check_every == 0 or start + mini_batch_size >= n:
@@ -477,9 +465,8 @@ class Network:
         return ahead(make, len(chosen))
 
     def release_buffers(self):
-        """Free the per-batch work arrays, the momentum and the inputs kept with their ones
-        (e.g. when training is over)."""
-        self._buffers, self._velocity, self._ones_for = {}, None, None
+        """Free the per-batch work arrays and the momentum (e.g. when training is over)."""
+        self._buffers, self._velocity = {}, None
 
     # ----------------------------------------------------------------- data in any form
     def training_arrays(self, data):
