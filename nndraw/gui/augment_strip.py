@@ -3,7 +3,8 @@ every training image: "what the network trains on". Redrawn while a run trains, 
 sees that every pass shows the network new versions of the same digits.
 
 It distorts its handful of digits itself, on the GUI thread, with the training code
-(nndraw.data.augment) and the panel's settings: eight 28x28 images take about a millisecond.
+(nndraw.data.augment) and the panel's settings, or a running job's own (the window passes
+Teach's milder ones while it teaches): eight 28x28 images take about a millisecond.
 """
 
 import gzip

@@ -86,7 +86,8 @@ class MainWindow(FileMenu, KeptDrawings, ReadsDrawing, QMainWindow):
         self.model_label = muted_label("modelLabel")
         footer = QHBoxLayout()        # the model line, and what the network trains on
         footer.addWidget(self.model_label, 1)
-        footer.addWidget(AugmentStrip(self.panel))
+        self.strip = AugmentStrip(self.panel)
+        footer.addWidget(self.strip)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("learningTabs")
         self.tabs.setDocumentMode(True)
@@ -292,6 +293,8 @@ class MainWindow(FileMenu, KeptDrawings, ReadsDrawing, QMainWindow):
             self.plot.show_timeline(self.session.model.timeline, job.end)
         self.banner.hide()
         self.runs.start(job, self.session.data.get(job.source))
+        if job.kind != "measure":  # the strip shows what this run trains on (Teach's own)
+            self.strip.set_settings(job.config.augment)
         if job.source not in self.session.data:
             self.panel.show_busy(f"Loading {job.source.name}…")
         elif job.kind == "measure":
@@ -351,6 +354,7 @@ class MainWindow(FileMenu, KeptDrawings, ReadsDrawing, QMainWindow):
         self.confusion.evaluate_button.setEnabled(not running)
         if running:
             return
+        self.strip.set_settings(self.panel.augmentation())
         if self.session.running:        # ended before reporting (stopped while loading)
             self.session.fail()
             self.panel.show_done("Stopped")

@@ -9,11 +9,13 @@ from gui_strokes import board_point, circle, vertical_line
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton, QToolButton
 
+from nndraw.data.augment import parse_augment
 from nndraw.data.datasets import FASHION_CLASSES
 from nndraw.data.idx import read_idx
 from nndraw.data.personal import IMAGES, PersonalSet
 from nndraw.training.model_io import save_model
 from nndraw.training.runs import RUN_MEMBER
+from nndraw.training.teach import TEACH_AUGMENT
 
 
 def strokes(canvas):
@@ -45,9 +47,13 @@ def test_gui_keep_puts_drawings_on_disk_and_teach_adds_the_second_curve(
     assert window.plot.personal == []
     before = window.session.model.network.predict(images[1].reshape(1, -1) / 255)[0, 7]
     shipped_timeline = list(window.session.model.timeline)
+    panel_augment = window.panel.augmentation()
     qtbot.mouseClick(window.findChild(QToolButton, "teachButton"), Qt.MouseButton.LeftButton)
     assert window.is_training()
+    # "what the network trains on" shows Teach's own distortions while it teaches
+    assert window.strip.settings == parse_augment(TEACH_AUGMENT) != panel_augment
     qtbot.waitUntil(lambda: not window.is_training(), timeout=30_000)
+    assert window.strip.settings == panel_augment
     # Teaching continues the model's timeline: the shipped model's epochs, then the
     # teaching segment from its last epoch on, with the second curve: accuracy on the held-out
     # drawing (the second one kept), from where teaching started.
