@@ -3,6 +3,7 @@ actions, shortcuts and mouse clicks. One model, one forward timeline, one number
 (saying what it was measured on) in every view, and a banner only while it is true."""
 
 import math
+import re
 import shutil
 
 import numpy as np
@@ -21,13 +22,13 @@ from nndraw.training.runs import load_run
 
 @pytest.fixture
 def slow_window(qtbot, small_data):
-    """A window whose runs take a few seconds (four times the training digits), so a person
-    can stop one half-way."""
+    """A window whose runs take a few seconds (sixteen times the training digits), so a
+    person can stop one half-way: the Stop key must land while the run is still going."""
     from nndraw.data.datasets import Split
     from nndraw.gui import MainWindow
 
     train, test = small_data
-    data = (Split(np.tile(train.images, (4, 1)), np.tile(train.labels, 4)), test)
+    data = (Split(np.tile(train.images, (16, 1)), np.tile(train.labels, 16)), test)
     window = MainWindow(data=data, evals_per_epoch=10, subset=500)
     qtbot.addWidget(window)
     window.show()
@@ -57,6 +58,7 @@ def stop_at(window, qtbot, epoch):
     """Ctrl+. once the run has passed `epoch`."""
     qtbot.waitUntil(lambda: window.session.model.origin == "trained" and
                     window.session.model.epoch >= epoch, timeout=60_000)
+    assert window.is_training()                  # still going: the Stop below stops it
     QTest.keyClick(window, Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
     wait_idle(window, qtbot)
 
@@ -107,7 +109,7 @@ def test_train_stop_teach_save_open_resume_compare_is_one_forward_timeline(
     from nndraw.gui import MainWindow
 
     window = slow_window
-    configure(window, epochs=3)
+    configure(window, hidden="128", epochs=3)   # about 2 s: time to stop it part-way
     train_with_keys(window, qtbot)
     stop_at(window, qtbot, 1.3)
     stopped = one_number_everywhere(window)
@@ -145,8 +147,13 @@ def test_train_stop_teach_save_open_resume_compare_is_one_forward_timeline(
     resumed = other.session.model.timeline
     end = timeline[-1].epoch + 1
     assert forward(resumed) and resumed[-1].epoch == end and resumed[-1].segment == "resume"
-    assert texts and all(t.startswith(f"Epoch {math.ceil(end)} of {math.ceil(end)}")
-                         for t in texts), texts
+    # "Epoch k of N": N the timeline's last epoch, k the one it is in (from the first
+    # epoch the resumed part touches), never going back
+    shown = [re.match(r"Epoch (\d+) of (\d+)", t) for t in texts]
+    assert texts and all(m and int(m[2]) == math.ceil(end) for m in shown), texts
+    numbers = [int(m[1]) for m in shown]
+    assert numbers == sorted(numbers) and numbers[-1] == math.ceil(end), texts
+    assert numbers[0] >= math.ceil(timeline[-1].epoch + 1e-9), texts
     assert other.plot.getPlotItem().viewRange()[0][1] >= end
     one_number_everywhere(other)
 
@@ -159,7 +166,7 @@ def test_train_stop_teach_save_open_resume_compare_is_one_forward_timeline(
 
 def test_resume_finishes_the_planned_epochs_and_every_view_agrees(slow_window, qtbot):
     window = slow_window
-    configure(window, epochs=3)
+    configure(window, hidden="128", epochs=3)   # about 2 s: time to stop it part-way
     train_with_keys(window, qtbot)
     stop_at(window, qtbot, 1.4)
     stopped = window.session.model.epoch
