@@ -4,16 +4,14 @@ and mislabelled (the figures in TESTING.md). Run: python benchmarks/probe_person
 
 import multiprocessing
 import os
-import signal
 import sys
 import tempfile
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from nndraw.data.personal import PersonalSet  # noqa: E402
-from tests.data.test_personal import keep_many, keep_until_killed, label_of  # noqa: E402
+from tests.data.test_personal import keep_many, kill_while_keeping, label_of  # noqa: E402
 
 
 def two_writers(context, run):
@@ -36,19 +34,7 @@ def kills(context, count=25):
     folder = tempfile.mkdtemp()
     lost = landed = 0
     for writer in range(1, count + 1):
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=keep_until_killed, args=(folder, writer, send))
-        child.start()
-        acked = 0
-        for _ in range(int(rng.integers(3, 20))):
-            receive.recv()
-            acked += 1
-        time.sleep(rng.uniform(0, 0.005))
-        os.kill(child.pid, signal.SIGKILL)
-        child.join()
-        while receive.poll():
-            receive.recv()
-            acked += 1
+        acked = kill_while_keeping(context, folder, writer, int(rng.integers(3, 20)), rng)
         mine = sum(int(x[0, 0]) == writer for x in PersonalSet(folder).images)
         lost += max(acked - mine, 0)
         landed += mine - acked

@@ -8,7 +8,7 @@ from nndraw import Network
 from nndraw.core.functions import ACTIVATIONS, OUTPUTS
 from nndraw.core.network import dropout_mask, dropout_rates
 from nndraw.errors import ConfigError
-from tests.core.test_gradients import PAIRS, SIZES, batch, cost_of
+from tests.core.test_gradients import PAIRS, SIZES, batch, checked_network, cost_of
 
 
 def masked_cost(net, x, y, masks, activation, output, cost):
@@ -27,8 +27,7 @@ def masked_cost(net, x, y, masks, activation, output, cost):
 @pytest.mark.parametrize("activation,output,cost", PAIRS)
 def test_dropout_gradients_match_finite_differences_with_fixed_masks(activation, output, cost):
     rng = np.random.default_rng(1)
-    net = Network(SIZES, activation=activation, output=output, cost=cost, init="scaled",
-                  dtype="float64", seed=3)
+    net = checked_network(activation, output, cost)
     x, y = batch(rng)
     k = x.shape[1]
     rates = (0.3, 0.5, 0.4)

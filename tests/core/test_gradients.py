@@ -35,11 +35,16 @@ def batch(rng, m=7):
     return x, y
 
 
+def checked_network(activation, output, cost):
+    """The float64 network whose gradients are checked against finite differences."""
+    return Network(SIZES, activation=activation, output=output, cost=cost, init="scaled",
+                   dtype="float64", seed=3)
+
+
 @pytest.mark.parametrize("activation,output,cost", PAIRS)
 def test_gradients_match_finite_differences(activation, output, cost):
     rng = np.random.default_rng(1)
-    net = Network(SIZES, activation=activation, output=output, cost=cost, init="scaled",
-                  dtype="float64", seed=3)
+    net = checked_network(activation, output, cost)
     x, y = batch(rng)
     nabla_b, nabla_w = net.backprop(x, y)
     h = 1e-6

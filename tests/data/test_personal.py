@@ -153,24 +153,30 @@ def keep_until_killed(folder, writer, acks):
         acks.send(i)
 
 
+def kill_while_keeping(context, folder, writer, after, rng):
+    """A process keeping `writer`'s drawings into `folder`, SIGKILLed somewhere inside the
+    keep after its `after`-th; returns how many keeps it confirmed before the kill landed."""
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=keep_until_killed, args=(folder, writer, send))
+    child.start()
+    for _ in range(after):
+        receive.recv()
+    time.sleep(rng.uniform(0, 0.005))    # somewhere inside the next keep
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    acked = after
+    while receive.poll():                # keeps confirmed before the kill landed
+        receive.recv()
+        acked += 1
+    return acked
+
+
 def test_a_kill_in_the_middle_of_keeping_loses_at_most_the_keep_in_flight(tmp_path):
     context = multiprocessing.get_context("spawn")
     rng = np.random.default_rng(0)
     total = 0
     for writer in range(1, 9):
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=keep_until_killed, args=(tmp_path, writer, send))
-        child.start()
-        acked = 0
-        for _ in range(int(rng.integers(5, 40))):
-            receive.recv()
-            acked += 1
-        time.sleep(rng.uniform(0, 0.005))    # somewhere inside the next keep
-        os.kill(child.pid, signal.SIGKILL)
-        child.join()
-        while receive.poll():     # keeps confirmed before the kill landed
-            receive.recv()
-            acked += 1
+        acked = kill_while_keeping(context, tmp_path, writer, int(rng.integers(5, 40)), rng)
         kept = PersonalSet(tmp_path)             # opens: nothing half-written refuses it
         mine = [(int(x[0, 0]), int(x[0, 1]), y) for x, y in zip(kept.images, kept.labels)
                 if int(x[0, 0]) == writer]
